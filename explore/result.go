@@ -1,0 +1,82 @@
+package explore
+
+import (
+	"fmt"
+	"time"
+)
+
+// Verdict is the outcome of a Run.
+type Verdict int
+
+const (
+	// Verified: every reachable state was explored and no property fails.
+	Verified Verdict = iota
+	// Deadlock: a reachable state has no transition and is not Done.
+	Deadlock
+	// Violation: an invariant fails in a reachable state, or a transition
+	// fails when taken.
+	Violation
+	// Incomplete: a limit or an interruption ended the run before the
+	// state space was exhausted, with no counterexample found.
+	Incomplete
+)
+
+// String returns the verdict in capitals, as reports print it.
+func (v Verdict) String() string {
+	switch v {
+	case Verified:
+		return "VERIFIED"
+	case Deadlock:
+		return "DEADLOCK"
+	case Violation:
+		return "VIOLATION"
+	case Incomplete:
+		return "INCOMPLETE"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}
+
+// A Step is one state of a trace and the label of the transition that
+// led to it. The first step is the initial state, with Label 0.
+type Step struct {
+	Label uint32
+	State []int32
+}
+
+// Stats describe the work a Run did.
+type Stats struct {
+	States      int64 // states stored
+	Transitions int64 // transitions taken (successors yielded)
+	MaxDepth    int   // depth of the deepest state stored
+	Elapsed     time.Duration
+	// StatesPerSec is States over Elapsed.
+	StatesPerSec float64
+	// PeakHeapBytes is the largest HeapInuse seen at progress ticks and at
+	// the end of the run.
+	PeakHeapBytes uint64
+	// StoreBytes is the memory of the visited states and their parent
+	// links; BytesPerState is StoreBytes over States.
+	StoreBytes    int64
+	BytesPerState float64
+}
+
+// A Result is the outcome of a Run.
+type Result struct {
+	Verdict Verdict
+	// Failure is the violation (failed assertion, runtime error, invariant)
+	// for Violation; nil otherwise.
+	Failure error
+	// FailLabel is the label of the failing transition when the violation
+	// happened while taking one; HasFailLabel says whether it is set. The
+	// trace then ends in the state the failing transition started from.
+	// An invariant failure is a property of the last state of the trace
+	// and has no fail label.
+	FailLabel    uint32
+	HasFailLabel bool
+	// Trace is the path from the initial state to the counterexample, for
+	// Deadlock and Violation.
+	Trace []Step
+	// Incomplete says which limit ended the run, for Incomplete.
+	Incomplete string
+	Stats      Stats
+}

@@ -1,0 +1,224 @@
+package explore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ipicheck/ipicheck/state"
+)
+
+// errTimeout is the cause of a context ended by Options.Timeout.
+var errTimeout = errors.New("explore: timeout")
+
+// Run explores the states of sys reachable from its initial state and
+// returns the verdict, a counterexample trace if there is one, and
+// statistics.
+//
+// Each state's invariant is checked when the state is expanded, then its
+// transitions are taken in the System's order; a failing transition is a
+// violation, and a state with no transition at all that is not Done is a
+// deadlock. With BFS the counterexample is a shortest one, counting a
+// failing transition as a step; among equally short ones, a failing
+// transition comes first, else the first state in BFS order.
+//
+// Run ends Incomplete, never Verified, when a limit in opt is hit or ctx
+// is done. It panics if sys produces a state outside its layout's domains.
+func Run(ctx context.Context, sys System, opt Options) Result {
+	start := time.Now()
+	if opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opt.Timeout, errTimeout)
+		defer cancel()
+	}
+	e := newExplorer(sys, opt)
+	e.mon = startMonitor(ctx, opt, start)
+	var r Result
+	switch {
+	case ctx.Err() != nil:
+		r = incomplete(e.mon.stopReason())
+	case opt.Search == DFS:
+		r = e.dfs()
+	default:
+		r = e.bfs()
+	}
+	e.mon.stop()
+	r.Stats = e.stats(time.Since(start))
+	return r
+}
+
+// An explorer holds the state of one Run: the visited states with their
+// parent links, and the expansion in progress. The search loops in bfs.go
+// and dfs.go drive it.
+type explorer struct {
+	sys    System
+	layout *state.Layout
+	store  *state.Store
+	parent []uint32 // parent[id]: the state id was first reached from
+	label  []uint32 // label[id]: the transition from parent[id] to id
+	limit  int      // states the store may hold
+	bound  int      // Options.MaxDepth
+	mon    *monitor
+
+	// The state being expanded.
+	cur     []int32 // its vector
+	from    uint32  // its id
+	depth   int     // its depth
+	atBound bool    // depth == bound: its successors are looked up, never stored
+	buf     []byte  // packed successor
+
+	// Findings.
+	fail        error // a failing transition: failLabel from state failFrom
+	failFrom    uint32
+	failLabel   uint32
+	full        bool // a new state found with the store at limit
+	cut         bool // a transition beyond bound was not explored
+	transitions int64
+	deepest     int // depth of the deepest state stored
+}
+
+// newExplorer returns an explorer with the initial state of sys stored as
+// state 0, its own parent.
+func newExplorer(sys System, opt Options) *explorer {
+	l := sys.Layout()
+	e := &explorer{
+		sys:    sys,
+		layout: l,
+		store:  state.NewStore(l.PackedSize()),
+		limit:  state.MaxStates,
+		bound:  max(0, opt.MaxDepth),
+		cur:    make([]int32, l.NumSlots()),
+		buf:    make([]byte, 0, l.PackedSize()),
+	}
+	if opt.MaxStates > 0 {
+		e.limit = min(opt.MaxStates, state.MaxStates)
+	}
+	e.buf = l.Pack(e.buf, sys.Initial())
+	e.store.Insert(e.buf)
+	e.parent = append(e.parent, 0)
+	e.label = append(e.label, 0)
+	return e
+}
+
+// load makes the state id at the given depth the one being expanded.
+func (e *explorer) load(id uint32, depth int) {
+	e.from, e.depth = id, depth
+	e.atBound = e.bound > 0 && depth >= e.bound
+	e.layout.Unpack(e.cur, e.store.Get(id))
+}
+
+// visit handles the transition label from the state being expanded, to
+// next or failing with fail. It stores next if new and returns its id and
+// whether it was added. Findings go to e.fail, e.full and e.cut; the
+// caller stops the expansion on the first two.
+func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, added bool) {
+	e.transitions++
+	if fail != nil {
+		if e.atBound {
+			e.cut = true
+		} else {
+			e.fail, e.failFrom, e.failLabel = fail, e.from, label
+		}
+		return 0, false
+	}
+	e.buf = e.layout.Pack(e.buf[:0], next)
+	if e.atBound || e.store.Len() >= e.limit {
+		if _, ok := e.store.Lookup(e.buf); !ok {
+			if e.atBound {
+				e.cut = true
+			} else {
+				e.full = true
+			}
+		}
+		return 0, false
+	}
+	id, added = e.store.Insert(e.buf)
+	if added {
+		e.parent = append(e.parent, e.from)
+		e.label = append(e.label, label)
+		e.deepest = max(e.deepest, e.depth+1)
+	}
+	return id, added
+}
+
+// expand takes the transitions of the state being expanded, passing each
+// to yield, and reports whether the state is a deadlock.
+func (e *explorer) expand(yield func(uint32, []int32, error) bool) (deadlock bool) {
+	before := e.transitions
+	e.sys.Successors(e.cur, yield)
+	return e.transitions == before && !e.sys.Done(e.cur)
+}
+
+// end returns the result for the findings that stop a search, and ok
+// false if there are none.
+func (e *explorer) end() (r Result, ok bool) {
+	switch {
+	case e.fail != nil:
+		return Result{
+			Verdict:      Violation,
+			Failure:      e.fail,
+			FailLabel:    e.failLabel,
+			HasFailLabel: true,
+			Trace:        e.trace(e.failFrom),
+		}, true
+	case e.full:
+		return incomplete(fmt.Sprintf("max-states %d reached", e.limit)), true
+	}
+	return Result{}, false
+}
+
+// finish returns the result of a search that ran out of states.
+func (e *explorer) finish() Result {
+	if e.cut {
+		return incomplete(fmt.Sprintf("max-depth %d (transitions beyond it not explored)", e.bound))
+	}
+	return Result{Verdict: Verified}
+}
+
+// invariant returns the violation of err by state id.
+func (e *explorer) invariant(err error, id uint32) Result {
+	return Result{Verdict: Violation, Failure: err, Trace: e.trace(id)}
+}
+
+// deadlock returns the deadlock of state id.
+func (e *explorer) deadlock(id uint32) Result {
+	return Result{Verdict: Deadlock, Trace: e.trace(id)}
+}
+
+func incomplete(why string) Result {
+	return Result{Verdict: Incomplete, Incomplete: why}
+}
+
+// trace rebuilds the path from the initial state to state id from the
+// parent links.
+func (e *explorer) trace(id uint32) []Step {
+	n := 1
+	for x := id; x != 0; x = e.parent[x] {
+		n++
+	}
+	steps := make([]Step, n)
+	for i, x := n-1, id; i >= 0; i, x = i-1, e.parent[x] {
+		st := make([]int32, e.layout.NumSlots())
+		e.layout.Unpack(st, e.store.Get(x))
+		steps[i] = Step{Label: e.label[x], State: st}
+	}
+	return steps
+}
+
+// stats returns the statistics of a run that took elapsed.
+func (e *explorer) stats(elapsed time.Duration) Stats {
+	s := Stats{
+		States:        int64(e.store.Len()),
+		Transitions:   e.transitions,
+		MaxDepth:      e.deepest,
+		Elapsed:       elapsed,
+		PeakHeapBytes: e.mon.peakHeap,
+		StoreBytes:    e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label)),
+	}
+	if sec := elapsed.Seconds(); sec > 0 {
+		s.StatesPerSec = float64(s.States) / sec
+	}
+	s.BytesPerState = float64(s.StoreBytes) / float64(s.States)
+	return s
+}

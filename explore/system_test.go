@@ -1,0 +1,212 @@
+package explore
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/ipicheck/ipicheck/state"
+)
+
+var (
+	errFail = errors.New("transition failed")
+	errBad  = errors.New("invariant violated")
+)
+
+// A graph is a System over a directed graph whose nodes are the states,
+// node 0 initial. The transition to node t has label t; a failing
+// transition from node n has label failLabel(n) and comes after the
+// others. A node is stored as one slot, or split over slots in mixed radix
+// when slots is set, to exercise multi-slot layouts.
+type graph struct {
+	adj   [][]int32 // adj[n]: the successors of n, in order
+	fails map[int32]bool
+	bad   map[int32]bool // nodes that violate the invariant
+	done  map[int32]bool
+	slots []state.Slot // optional: their domain sizes multiply to len(adj)
+
+	layout *state.Layout
+	next   []int32
+}
+
+func failLabel(n int32) uint32 { return 1000 + uint32(n) }
+
+func (g *graph) Layout() *state.Layout {
+	if g.layout == nil {
+		if g.slots == nil {
+			g.slots = []state.Slot{{Name: "node", Min: 0, Max: int32(len(g.adj) - 1)}}
+		}
+		g.layout = state.NewLayout(g.slots)
+		g.next = make([]int32, len(g.slots))
+	}
+	return g.layout
+}
+
+func (g *graph) vector(dst []int32, n int32) []int32 {
+	for i, s := range g.slots {
+		size := s.Max - s.Min + 1
+		dst[i] = s.Min + n%size
+		n /= size
+	}
+	return dst
+}
+
+func (g *graph) node(v []int32) int32 {
+	n := int32(0)
+	for i := len(g.slots) - 1; i >= 0; i-- {
+		s := g.slots[i]
+		n = n*(s.Max-s.Min+1) + v[i] - s.Min
+	}
+	return n
+}
+
+func (g *graph) Initial() []int32 {
+	g.Layout()
+	return g.vector(make([]int32, len(g.slots)), 0)
+}
+
+func (g *graph) Successors(cur []int32, yield func(uint32, []int32, error) bool) {
+	n := g.node(cur)
+	for _, t := range g.adj[n] {
+		if !yield(uint32(t), g.vector(g.next, t), nil) {
+			return
+		}
+	}
+	if g.fails[n] {
+		yield(failLabel(n), nil, errFail)
+	}
+}
+
+func (g *graph) Check(st []int32) error {
+	if g.bad[g.node(st)] {
+		return errBad
+	}
+	return nil
+}
+
+func (g *graph) Done(st []int32) bool { return g.done[g.node(st)] }
+
+// nodes is a set of graph nodes.
+func nodes(ns ...int32) map[int32]bool {
+	m := map[int32]bool{}
+	for _, n := range ns {
+		m[n] = true
+	}
+	return m
+}
+
+// path returns the trace of a graph with one slot through the given nodes.
+func path(ns ...int32) []Step {
+	steps := make([]Step, len(ns))
+	for i, n := range ns {
+		steps[i] = Step{Label: uint32(n), State: []int32{n}}
+	}
+	steps[0].Label = 0
+	return steps
+}
+
+// counters is a System of n counters over 0..k-1; transition i (label i)
+// increments counter i, wrapping to 0 if wrap is set and otherwise only
+// enabled below k-1. All counters at k-1 is Done. A state whose counters
+// sum to badSum, if positive, violates the invariant.
+type counters struct {
+	n, k   int
+	wrap   bool
+	badSum int32
+
+	layout *state.Layout
+	next   []int32
+}
+
+func (c *counters) Layout() *state.Layout {
+	if c.layout == nil {
+		slots := make([]state.Slot, c.n)
+		for i := range slots {
+			slots[i] = state.Slot{Name: "c", Min: 0, Max: int32(c.k - 1)}
+		}
+		c.layout = state.NewLayout(slots)
+		c.next = make([]int32, c.n)
+	}
+	return c.layout
+}
+
+func (c *counters) Initial() []int32 { return make([]int32, c.n) }
+
+func (c *counters) Successors(cur []int32, yield func(uint32, []int32, error) bool) {
+	top := int32(c.k - 1)
+	for i, v := range cur {
+		if v == top && !c.wrap {
+			continue
+		}
+		copy(c.next, cur)
+		c.next[i] = (v + 1) % int32(c.k)
+		if !yield(uint32(i), c.next, nil) {
+			return
+		}
+	}
+}
+
+func (c *counters) Check(st []int32) error {
+	sum := int32(0)
+	for _, v := range st {
+		sum += v
+	}
+	if sum == c.badSum && c.badSum > 0 {
+		return errBad
+	}
+	return nil
+}
+
+func (c *counters) Done(st []int32) bool {
+	return !slices.ContainsFunc(st, func(v int32) bool { return v != int32(c.k-1) })
+}
+
+// checkTrace checks that r's trace is a path of sys from its initial state
+// that ends in the counterexample r claims.
+func checkTrace(t *testing.T, sys System, r Result) {
+	t.Helper()
+	if r.Verdict != Deadlock && r.Verdict != Violation {
+		if r.Trace != nil {
+			t.Errorf("%v result has a trace", r.Verdict)
+		}
+		return
+	}
+	if len(r.Trace) == 0 || !slices.Equal(r.Trace[0].State, sys.Initial()) || r.Trace[0].Label != 0 {
+		t.Fatalf("trace does not start with the initial state: %v", r.Trace)
+	}
+	for i := 1; i < len(r.Trace); i++ {
+		want := r.Trace[i]
+		ok := false
+		sys.Successors(r.Trace[i-1].State, func(label uint32, next []int32, fail error) bool {
+			ok = fail == nil && label == want.Label && slices.Equal(next, want.State)
+			return !ok
+		})
+		if !ok {
+			t.Fatalf("trace step %d (%v) is not a transition of %v", i, want, r.Trace[i-1].State)
+		}
+	}
+	last := r.Trace[len(r.Trace)-1].State
+	switch {
+	case r.Verdict == Deadlock:
+		sys.Successors(last, func(uint32, []int32, error) bool {
+			t.Errorf("deadlock state %v has a transition", last)
+			return false
+		})
+		if sys.Done(last) {
+			t.Errorf("deadlock state %v is Done", last)
+		}
+	case r.HasFailLabel:
+		ok := false
+		sys.Successors(last, func(label uint32, _ []int32, fail error) bool {
+			ok = fail != nil && label == r.FailLabel && errors.Is(r.Failure, fail)
+			return !ok
+		})
+		if !ok {
+			t.Errorf("state %v has no failing transition %d", last, r.FailLabel)
+		}
+	default:
+		if err := sys.Check(last); err == nil || !errors.Is(r.Failure, err) {
+			t.Errorf("Check(%v) = %v, result says %v", last, err, r.Failure)
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package model
+
+// ctxBuilder holds what the compiler knows about the thread, handler or
+// other context whose code it is compiling.
+type ctxBuilder struct {
+	name      string
+	handler   bool
+	code      *code // where instructions go: the body, or an atomic block
+	top       *code // the context's own code
+	next      int   // next free offset in the CPU block
+	locals    []frameSlot
+	localName map[string]int
+	loops     []*loopLabels
+	inlines   []*inlineFrame
+	returns   []*instr // context-level returns, patched to the end
+	writes    map[string]bool // shared variables the context writes
+
+	inAtomic  bool // compiling an atomic body
+	constOnly bool // compile-time constants only
+	initOnly  bool // constants and me only
+	noCPU     bool // no running CPU: me and plain per-CPU names are errors
+}
+
+type loopLabels struct {
+	code      *code
+	breaks    []*instr
+	continues []*instr
+}
+
+// inlineFrame is a function being inlined.
+type inlineFrame struct {
+	fn      *FuncDecl
+	code    *code // the code the call was made in
+	result    *cexpr
+	returns   []*instr
+	loopDepth int // loops open at the call: a break may not leave the function
+}
+
+func (c *compiler) newContext(name string, start int, isHandler bool) *ctxBuilder {
+	cd := &code{name: name}
+	return &ctxBuilder{name: name, handler: isHandler, code: cd, top: cd, next: start, localName: map[string]int{}, writes: map[string]bool{}}
+}
+
+// noteWrite records that the context writes a storage expression's
+// variable, for the explanation of what a stuck CPU waits for.
+func (c *compiler) noteWrite(e *cexpr) {
+	if e.root != "" {
+		c.noteWriteName(e.root)
+	}
+}
+
+func (c *compiler) noteWriteName(name string) {
+	if c.cur.writes != nil {
+		c.cur.writes[name] = true
+	}
+}
+
+// compileBody compiles a thread's or handler's body into b.
+func (c *compiler) compileBody(b *ctxBuilder, body *Block) {
+	saved := c.cur
+	c.cur = b
+	defer func() { c.cur = saved }()
+	c.block(newScope(c.top), body)
+	end := len(b.code.instrs)
+	for _, r := range b.returns {
+		r.target = end
+	}
+}
+
+// allocLocal allocates the slots of a local of type t in the current frame.
+func (c *compiler) allocLocal(name string, t *Type) int {
+	b := c.cur
+	off := b.next
+	b.localName[name]++
+	if n := b.localName[name]; n > 1 { // the same name inlined twice
+		name = name + "#" + itoa(n)
+	}
+	forLeaves(t, name, func(n string, lt *Type) {
+		b.locals = append(b.locals, frameSlot{off: b.next, name: n, typ: lt})
+		b.next++
+	})
+	return off
+}
+
+// emit appends an instruction to the code being compiled.
+func (c *compiler) emit(in *instr) *instr {
+	for i, fr := range c.cur.inlines {
+		if i > 0 {
+			in.fn += " > "
+		}
+		in.fn += fr.fn.Name.Name
+	}
+	c.cur.code.instrs = append(c.cur.code.instrs, in)
+	return in
+}
+
+// pc is the index the next instruction will get.
+func (c *compiler) pc() int { return len(c.cur.code.instrs) }
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + itoa(n%10)
+}

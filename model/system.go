@@ -1,0 +1,180 @@
+package model
+
+import (
+	"sync"
+
+	"github.com/ipicheck/ipicheck/state"
+)
+
+// System is a compiled protocol: the transition system the explorer
+// searches. It implements explore.System.
+//
+// A state vector holds the globals, then one block per CPU: its per-CPU
+// variables, its IRQ-enabled flag, its pending interrupt lines, each
+// handler's program counter, saved IRQ flag and locals, and its thread's
+// program counter and locals.
+type System struct {
+	File   *File
+	Name   string
+	Doc    string
+	Params []Param
+	NCPU   int
+
+	layout   *state.Layout
+	slots    []SlotInfo
+	nglobals int
+	cpuSize  int
+	irqOff   int // offset of the IRQ-enabled flag in a CPU block
+
+	handlers   []*handler // sorted by level, highest first
+	threads    []*thread  // per CPU; nil for an idle CPU
+	invariants []*invariant
+	init       []int32
+	nregs      int
+	machines   sync.Pool
+}
+
+// Param is a param's name and the value this system was compiled with.
+type Param struct {
+	Name    string
+	Type    *Type
+	Value   int32
+	Default int32
+	Pos     Pos
+}
+
+// String renders the value as a spec would write it.
+func (p Param) String() string { return p.Type.Format(p.Value) }
+
+// SlotKind says what a state slot holds.
+type SlotKind int
+
+// The kinds of slot.
+const (
+	SlotGlobal  SlotKind = iota // a global variable
+	SlotPerCPU                  // a CPU's copy of a per-CPU variable
+	SlotLocal                   // a thread's or handler's local
+	SlotIRQ                     // a CPU's IRQ-enabled flag
+	SlotPending                 // a CPU's pending interrupt line
+	SlotPC                      // a thread's or handler's program counter
+	SlotSaved                   // the IRQ flag a running handler restores on exit
+)
+
+// SlotInfo names a state slot and gives the type its values print with.
+type SlotInfo struct {
+	Name    string // as a spec names it: x, a[1].f, bits[1] (CPU 1's copy)
+	Short   string // without the CPU, for a CPU's own column: bits, flags
+	Kind    SlotKind
+	CPU     int // -1 for globals
+	Type    *Type
+	Context string // for locals, PCs and saved flags: the thread or handler
+}
+
+// handler is an interrupt line and the handler that services it.
+type handler struct {
+	name       string
+	idx        int // index in System.handlers
+	level      int32
+	kind       LineKind
+	pos        Pos
+	code       *code
+	pcOff      int // 0 inactive, k+1 at instruction k, len+1 at the return
+	savedOff   int
+	pendingOff int // -1 for a timer, which is always raised
+	locals     []frameSlot
+	writes     map[string]bool // shared variables the handler writes
+}
+
+// thread is the task-context code one CPU runs.
+type thread struct {
+	name   string
+	pos    Pos
+	code   *code
+	pcOff  int // k at instruction k, len(code) when finished
+	locals []frameSlot
+	writes map[string]bool // shared variables the thread writes
+}
+
+// frameSlot is a scalar local of a thread or handler frame.
+type frameSlot struct {
+	off  int
+	name string
+	typ  *Type
+}
+
+// invariant is a named condition checked in every reachable state.
+type invariant struct {
+	name string
+	msg  string
+	pos  Pos
+	cond evalFn
+}
+
+// Layout describes the slots of a state vector and their domains.
+func (s *System) Layout() *state.Layout { return s.layout }
+
+// Slots describes every slot of a state vector.
+func (s *System) Slots() []SlotInfo { return s.slots }
+
+// Initial returns the initial state.
+func (s *System) Initial() []int32 { return append([]int32(nil), s.init...) }
+
+// cpuBase is the first slot of a CPU's block.
+func (s *System) cpuBase(cpu int) int { return s.nglobals + cpu*s.cpuSize }
+
+// Done reports whether every CPU has finished its thread and no handler
+// is running.
+func (s *System) Done(st []int32) bool {
+	for cpu := range s.NCPU {
+		if !s.finished(st, cpu) {
+			return false
+		}
+	}
+	return true
+}
+
+// finished reports whether a CPU's thread has finished and no handler runs.
+func (s *System) finished(st []int32, cpu int) bool {
+	base := s.cpuBase(cpu)
+	if t := s.threads[cpu]; t != nil && int(st[base+t.pcOff]) < len(t.code.instrs) {
+		return false
+	}
+	for _, h := range s.handlers {
+		if st[base+h.pcOff] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Check evaluates the invariants in st.
+func (s *System) Check(st []int32) error {
+	if len(s.invariants) == 0 {
+		return nil
+	}
+	m := s.machine(st, -1)
+	defer s.machines.Put(m)
+	for _, inv := range s.invariants {
+		v := inv.cond(m)
+		if m.err != nil {
+			return m.err
+		}
+		if v == 0 {
+			return &InvariantError{Name: inv.name, Msg: inv.msg, File: s.File.Name, Pos: inv.pos}
+		}
+	}
+	return nil
+}
+
+// machine returns a pooled machine loaded with a copy of st, running on cpu.
+func (s *System) machine(st []int32, cpu int) *machine {
+	m, _ := s.machines.Get().(*machine)
+	if m == nil {
+		m = &machine{sys: s, s: make([]int32, len(s.init)), regs: make([]int32, s.nregs+1)}
+	}
+	copy(m.s, st)
+	m.setCPU(cpu)
+	m.err = nil
+	m.wrote = false
+	return m
+}

@@ -3,6 +3,13 @@ module github.com/ipicheck/ipicheck
 go 1.26.8
 
 require (
+	github.com/alecthomas/kong v1.17.0
 	github.com/google/go-cmp v0.7.0
-	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e // indirect
+	github.com/rogpeppe/go-internal v1.16.0
+	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e
+)
+
+require (
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
 )

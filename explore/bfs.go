@@ -33,10 +33,13 @@ func (e *explorer) bfs() Result {
 			}
 		}
 		e.load(uint32(id), depth)
-		if err := e.sys.Check(e.cur); err != nil {
+		if err := e.check(); err != nil {
 			return e.invariant(err, uint32(id))
 		}
 		if e.fail != nil {
+			if e.checks&CheckDeadlock == 0 {
+				continue
+			}
 			found = false
 			e.sys.Successors(e.cur, probe)
 			if !found && !e.sys.Done(e.cur) {

@@ -29,7 +29,7 @@ func (e *explorer) dfs() Result {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		e.load(f.id, int(f.depth))
-		if err := e.sys.Check(e.cur); err != nil {
+		if err := e.check(); err != nil {
 			return e.invariant(err, f.id)
 		}
 		top := len(stack)

@@ -1,12 +1,18 @@
 // Package explore searches the state space of a System exhaustively and
 // checks its properties: invariants on every reachable state, transitions
-// that fail, and deadlocks (states with no transition that are not proper
-// end states).
+// that fail, deadlocks (states with no transition that are not proper
+// end states), and for a System that implements Liveness, hangs (states
+// from which the run can only go round forever without meeting its goals,
+// such as a CPU spinning while a timer ticks). Options.Checks selects
+// them.
 //
 // The search stores every reachable state once, bit-packed, in a
 // state.Store, and beside it only a parent link and a label per state;
 // a counterexample trace is rebuilt at the end by walking the parent links
 // back to the initial state. Breadth-first search, the default, reports a
-// shortest counterexample. Every run is deterministic: the same System and
-// Options give the same verdict, counts and trace.
+// shortest counterexample. Hangs are looked for after the search, by a
+// pass over the stored states that finds the strongly connected
+// components of the state graph without storing its edges (hang.go).
+// Every run is deterministic: the same System and Options give the same
+// verdict, counts and trace.
 package explore

@@ -32,9 +32,11 @@ func (s Search) String() string {
 }
 
 // Options control a Run. The zero value is a breadth-first search with no
-// limits and no progress output.
+// limits, every check, and no progress output.
 type Options struct {
 	Search Search
+	// Checks is the set of properties checked; zero means CheckAll.
+	Checks Check
 	// MaxStates bounds the states stored: when one more would be, the run
 	// ends Incomplete. 0 means no bound but the Store's own.
 	MaxStates int

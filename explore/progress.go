@@ -59,15 +59,30 @@ func startMonitor(ctx context.Context, opt Options, start time.Time) *monitor {
 	return m
 }
 
-// poll samples the heap, prints a progress line, and returns why the run
-// must stop, if it must.
+// poll samples the heap, prints a progress line of the search, and
+// returns why the run must stop, if it must.
 func (m *monitor) poll(states, queue, depth int) (stop string) {
+	return m.report(func(elapsed float64) string {
+		return fmt.Sprintf("  states %d  queue %d  depth %d  %s states/s  %.1f s",
+			states, queue, depth, si(float64(states)/elapsed), elapsed)
+	})
+}
+
+// pollHang is poll for the hang check, which has visited done of the
+// states and holds stack of them on its stacks.
+func (m *monitor) pollHang(done, states, stack int) (stop string) {
+	return m.report(func(elapsed float64) string {
+		return fmt.Sprintf("  hang check  states %d/%d  stack %d  %.1f s", done, states, stack, elapsed)
+	})
+}
+
+// report samples the heap, prints the progress line that line formats
+// from the seconds elapsed, and returns why the run must stop, if it must.
+func (m *monitor) report(line func(elapsed float64) string) (stop string) {
 	m.due.Store(false)
 	m.sampleHeap()
 	if m.out != nil {
-		elapsed := time.Since(m.start).Seconds()
-		line := fmt.Sprintf("  states %d  queue %d  depth %d  %s states/s  %.1f s",
-			states, queue, depth, si(float64(states)/elapsed), elapsed)
+		line := line(time.Since(m.start).Seconds())
 		if m.terminal {
 			fmt.Fprintf(m.out, "\r%s\x1b[K", line)
 			m.drawn = true

@@ -17,8 +17,14 @@ const (
 	// fails when taken.
 	Violation
 	// Incomplete: a limit or an interruption ended the run before the
-	// state space was exhausted, with no counterexample found.
+	// state space was exhausted, or before the hang check was done, with
+	// no counterexample found.
 	Incomplete
+	// Hang: a reachable state from which the System's liveness goals can
+	// never all be met again, though transitions stay enabled: the run
+	// can only go round a bottom strongly connected component that misses
+	// a goal, such as a CPU spinning on a lock while a timer ticks.
+	Hang
 )
 
 // String returns the verdict in capitals, as reports print it.
@@ -32,6 +38,8 @@ func (v Verdict) String() string {
 		return "VIOLATION"
 	case Incomplete:
 		return "INCOMPLETE"
+	case Hang:
+		return "HANG"
 	}
 	return fmt.Sprintf("Verdict(%d)", int(v))
 }
@@ -49,7 +57,8 @@ type Stats struct {
 	Transitions int64 // transitions taken (successors yielded)
 	MaxDepth    int   // depth of the deepest state stored
 	Elapsed     time.Duration
-	// StatesPerSec is States over Elapsed.
+	// StatesPerSec is States over the time of the search, Elapsed less
+	// HangCheck.
 	StatesPerSec float64
 	// PeakHeapBytes is the largest HeapInuse seen at progress ticks and at
 	// the end of the run.
@@ -58,6 +67,13 @@ type Stats struct {
 	// links; BytesPerState is StoreBytes over States.
 	StoreBytes    int64
 	BytesPerState float64
+	// HangCheck is the part of Elapsed the hang check took, 0 if it did
+	// not run. HangBytes is the most memory it held beside the store, for
+	// its SCC pass and then for the lasso; HangBytesPerState is HangBytes
+	// over States.
+	HangCheck         time.Duration
+	HangBytes         int64
+	HangBytesPerState float64
 }
 
 // A Result is the outcome of a Run.
@@ -74,8 +90,20 @@ type Result struct {
 	FailLabel    uint32
 	HasFailLabel bool
 	// Trace is the path from the initial state to the counterexample, for
-	// Deadlock and Violation.
+	// Deadlock, Violation and Hang. For Hang it ends in the first state of
+	// the region the run is stuck in, a nearest one: with BFS the trace
+	// is a shortest path to a state that can no longer meet every goal.
 	Trace []Step
+	// Cycle, for Hang, is a shortest cycle from the last state of Trace
+	// back to it, inside the stuck region: Trace then Cycle repeated is
+	// an infinite run that never again meets the goals in UnmetGoals.
+	// Each step's Label is that of the transition from the step before
+	// (the last of Trace for the first step), and the last step's State
+	// is the last state of Trace.
+	Cycle []Step
+	// UnmetGoals, for Hang, are the goals of Liveness.AllGoals that no
+	// state or transition of the stuck region meets.
+	UnmetGoals uint64
 	// Incomplete says which limit ended the run, for Incomplete.
 	Incomplete string
 	Stats      Stats

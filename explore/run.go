@@ -23,8 +23,16 @@ var errTimeout = errors.New("explore: timeout")
 // failing transition as a step; among equally short ones, a failing
 // transition comes first, else the first state in BFS order.
 //
+// When the search has explored every state and found none of these, and
+// sys implements Liveness, the hang check looks for a reachable region
+// the run can never leave that misses a goal (see Liveness and hang.go);
+// it reports the nearest such region as a lasso, Trace then Cycle.
+// opt.Checks turns each kind of check off.
+//
 // Run ends Incomplete, never Verified, when a limit in opt is hit or ctx
-// is done. It panics if sys produces a state outside its layout's domains.
+// is done, during the search or the hang check: an Incomplete run claims
+// nothing about hangs. It panics if sys produces a state outside its
+// layout's domains.
 func Run(ctx context.Context, sys System, opt Options) Result {
 	start := time.Now()
 	if opt.Timeout > 0 {
@@ -43,6 +51,9 @@ func Run(ctx context.Context, sys System, opt Options) Result {
 	default:
 		r = e.bfs()
 	}
+	if live, ok := sys.(Liveness); ok && r.Verdict == Verified && e.checks&CheckHang != 0 {
+		r = e.hang(live)
+	}
 	e.mon.stop()
 	r.Stats = e.stats(time.Since(start))
 	return r
@@ -59,6 +70,7 @@ type explorer struct {
 	label  []uint32 // label[id]: the transition from parent[id] to id
 	limit  int      // states the store may hold
 	bound  int      // Options.MaxDepth
+	checks Check    // Options.Checks, CheckAll for zero
 	mon    *monitor
 
 	// The state being expanded.
@@ -76,6 +88,10 @@ type explorer struct {
 	cut         bool // a transition beyond bound was not explored
 	transitions int64
 	deepest     int // depth of the deepest state stored
+
+	// The hang check's, for Stats.
+	hangTime  time.Duration
+	hangBytes int64
 }
 
 // newExplorer returns an explorer with the initial state of sys stored as
@@ -88,11 +104,15 @@ func newExplorer(sys System, opt Options) *explorer {
 		store:  state.NewStore(l.PackedSize()),
 		limit:  state.MaxStates,
 		bound:  max(0, opt.MaxDepth),
+		checks: opt.Checks,
 		cur:    make([]int32, l.NumSlots()),
 		buf:    make([]byte, 0, l.PackedSize()),
 	}
 	if opt.MaxStates > 0 {
 		e.limit = min(opt.MaxStates, state.MaxStates)
+	}
+	if e.checks == 0 {
+		e.checks = CheckAll
 	}
 	e.buf = l.Pack(e.buf, sys.Initial())
 	e.store.Insert(e.buf)
@@ -115,9 +135,11 @@ func (e *explorer) load(id uint32, depth int) {
 func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, added bool) {
 	e.transitions++
 	if fail != nil {
-		if e.atBound {
+		switch {
+		case e.checks&CheckSafety == 0:
+		case e.atBound:
 			e.cut = true
-		} else {
+		default:
 			e.fail, e.failFrom, e.failLabel = fail, e.from, label
 		}
 		return 0, false
@@ -143,11 +165,20 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 }
 
 // expand takes the transitions of the state being expanded, passing each
-// to yield, and reports whether the state is a deadlock.
+// to yield, and reports whether the state is a deadlock to report.
 func (e *explorer) expand(yield func(uint32, []int32, error) bool) (deadlock bool) {
 	before := e.transitions
 	e.sys.Successors(e.cur, yield)
-	return e.transitions == before && !e.sys.Done(e.cur)
+	return e.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur)
+}
+
+// check returns the invariant violation of the state being expanded, nil
+// if there is none or safety is not checked.
+func (e *explorer) check() error {
+	if e.checks&CheckSafety == 0 {
+		return nil
+	}
+	return e.sys.Check(e.cur)
 }
 
 // end returns the result for the findings that stop a search, and ok
@@ -215,10 +246,13 @@ func (e *explorer) stats(elapsed time.Duration) Stats {
 		Elapsed:       elapsed,
 		PeakHeapBytes: e.mon.peakHeap,
 		StoreBytes:    e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label)),
+		HangCheck:     e.hangTime,
+		HangBytes:     e.hangBytes,
 	}
-	if sec := elapsed.Seconds(); sec > 0 {
+	if sec := (elapsed - e.hangTime).Seconds(); sec > 0 {
 		s.StatesPerSec = float64(s.States) / sec
 	}
 	s.BytesPerState = float64(s.StoreBytes) / float64(s.States)
+	s.HangBytesPerState = float64(s.HangBytes) / float64(s.States)
 	return s
 }

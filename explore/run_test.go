@@ -11,7 +11,8 @@ import (
 )
 
 // ignoreTiming drops the stats that vary from run to run.
-var ignoreTiming = cmpopts.IgnoreFields(Stats{}, "Elapsed", "StatesPerSec", "PeakHeapBytes", "StoreBytes", "BytesPerState")
+var ignoreTiming = cmpopts.IgnoreFields(Stats{}, "Elapsed", "StatesPerSec", "PeakHeapBytes", "StoreBytes", "BytesPerState",
+	"HangCheck", "HangBytes", "HangBytesPerState")
 
 // counts returns the deterministic stats.
 func counts(states, transitions int64, depth int) Stats {
@@ -221,11 +222,11 @@ func TestRunNoAllocPerState(t *testing.T) {
 
 func TestVerdictString(t *testing.T) {
 	var got []string
-	for _, v := range []Verdict{Verified, Deadlock, Violation, Incomplete, 9} {
+	for _, v := range []Verdict{Verified, Deadlock, Violation, Incomplete, Hang, 9} {
 		got = append(got, v.String())
 	}
 	got = append(got, BFS.String(), DFS.String(), fmt.Sprint(Search(5)))
-	want := []string{"VERIFIED", "DEADLOCK", "VIOLATION", "INCOMPLETE", "Verdict(9)", "bfs", "dfs", "Search(5)"}
+	want := []string{"VERIFIED", "DEADLOCK", "VIOLATION", "INCOMPLETE", "HANG", "Verdict(9)", "bfs", "dfs", "Search(5)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("String (-want +got):\n%s", diff)
 	}

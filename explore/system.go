@@ -26,3 +26,41 @@ type System interface {
 	// A state with no successors that is not Done is a deadlock.
 	Done(st []int32) bool
 }
+
+// Liveness is implemented by systems whose hangs can be checked. Goals are
+// bits (one per CPU in the model): a bottom SCC is fine when every goal in
+// AllGoals is met in it, by one of its states (StateGoals) or by one of
+// its transitions (TransitionGoals).
+//
+// A hang is a reachable bottom strongly connected component of the state
+// graph (one that no transition leaves) that misses a goal: once there,
+// the run goes round it forever and never meets that goal again.
+// Equivalently, calling good the states of the bottom SCCs that meet
+// every goal and the ends below, a hang is a reachable state from which
+// no good state is reachable: the CTL property AG EF good fails. A single
+// state with no transition at all is
+// never a hang: it is a deadlock unless it is Done, reported as such or
+// not at all (see CheckDeadlock). A failing transition, only seen when
+// safety is not checked (see CheckSafety), leads out of its SCC to an end
+// that is not reported, so its SCC is not bottom.
+//
+// A Done state that keeps transitions enabled (a timer ticking in an
+// idle system) forms a bottom SCC like any other, so StateGoals of a Done
+// state must include every goal. A System that does not implement
+// Liveness is not checked for hangs.
+//
+// The methods are called with states of the System's layout; st and from
+// are only valid during the call, and must not be modified. They must be
+// deterministic. The hang check calls them only for the states and
+// transitions of bottom SCCs, StateGoals at most once a state and
+// TransitionGoals at most once a transition, and stops once the goals met
+// in a component are all of AllGoals.
+type Liveness interface {
+	// AllGoals returns the goals every bottom SCC must meet.
+	AllGoals() uint64
+	// StateGoals returns the goals met in state st.
+	StateGoals(st []int32) uint64
+	// TransitionGoals returns the goals met by taking the transition
+	// label from state from.
+	TransitionGoals(from []int32, label uint32) uint64
+}

@@ -162,10 +162,14 @@ func (c *counters) Done(st []int32) bool {
 }
 
 // checkTrace checks that r's trace is a path of sys from its initial state
-// that ends in the counterexample r claims.
+// that ends in the counterexample r claims, and for a hang, that the cycle
+// is a path of sys from the end of the trace back to it.
 func checkTrace(t *testing.T, sys System, r Result) {
 	t.Helper()
-	if r.Verdict != Deadlock && r.Verdict != Violation {
+	if r.Verdict != Hang && (r.Cycle != nil || r.UnmetGoals != 0) {
+		t.Errorf("%v result has a cycle %v or unmet goals %#x", r.Verdict, r.Cycle, r.UnmetGoals)
+	}
+	if r.Verdict != Deadlock && r.Verdict != Violation && r.Verdict != Hang {
 		if r.Trace != nil {
 			t.Errorf("%v result has a trace", r.Verdict)
 		}
@@ -187,6 +191,8 @@ func checkTrace(t *testing.T, sys System, r Result) {
 	}
 	last := r.Trace[len(r.Trace)-1].State
 	switch {
+	case r.Verdict == Hang:
+		checkCycle(t, sys, r)
 	case r.Verdict == Deadlock:
 		sys.Successors(last, func(uint32, []int32, error) bool {
 			t.Errorf("deadlock state %v has a transition", last)
@@ -210,3 +216,109 @@ func checkTrace(t *testing.T, sys System, r Result) {
 		}
 	}
 }
+
+// checkCycle checks that a hang's cycle replays from the end of its trace
+// and returns there, and that its unmet goals are some of the System's.
+func checkCycle(t *testing.T, sys System, r Result) {
+	t.Helper()
+	entry := r.Trace[len(r.Trace)-1].State
+	if len(r.Cycle) == 0 {
+		t.Fatalf("hang with no cycle")
+	}
+	if end := r.Cycle[len(r.Cycle)-1].State; !slices.Equal(end, entry) {
+		t.Errorf("cycle ends in %v, not in its entry %v", end, entry)
+	}
+	from := entry
+	for i, want := range r.Cycle {
+		ok := false
+		sys.Successors(from, func(label uint32, next []int32, fail error) bool {
+			ok = fail == nil && label == want.Label && slices.Equal(next, want.State)
+			return !ok
+		})
+		if !ok {
+			t.Fatalf("cycle step %d (%v) is not a transition of %v", i, want, from)
+		}
+		if live, ok := sys.(Liveness); ok {
+			if g := live.TransitionGoals(from, want.Label) & r.UnmetGoals; g != 0 {
+				t.Errorf("cycle step %d (%v) meets unmet goals %#x", i, want, g)
+			}
+		}
+		from = want.State
+	}
+	live, ok := sys.(Liveness)
+	if !ok {
+		t.Fatalf("hang in a System without Liveness")
+	}
+	if r.UnmetGoals == 0 || r.UnmetGoals&^live.AllGoals() != 0 {
+		t.Errorf("unmet goals %#x, all goals %#x", r.UnmetGoals, live.AllGoals())
+	}
+	for _, s := range append([]Step{{State: entry}}, r.Cycle...) {
+		if g := live.StateGoals(s.State) & r.UnmetGoals; g != 0 {
+			t.Errorf("state %v of the cycle meets unmet goals %#x", s.State, g)
+		}
+	}
+}
+
+// A liveGraph is a graph with liveness goals: the goals each node and
+// each edge meets. A Done node meets all goals, as the model's do.
+type liveGraph struct {
+	*graph
+	all        uint64
+	stateGoals map[int32]uint64
+	edgeGoals  map[[2]int32]uint64 // by from and to nodes
+}
+
+func (g *liveGraph) AllGoals() uint64 { return g.all }
+
+func (g *liveGraph) StateGoals(st []int32) uint64 {
+	n := g.node(st)
+	if g.done[n] {
+		return g.all
+	}
+	return g.stateGoals[n]
+}
+
+func (g *liveGraph) TransitionGoals(from []int32, label uint32) uint64 {
+	return g.edgeGoals[[2]int32{g.node(from), int32(label)}]
+}
+
+// spinner is counters with liveness: goal i is counter i at its top, and
+// with tick a timer transition (label n) loops on every state. With stuck,
+// counter 0 may not advance while counter 1 is at its top: a CPU that
+// spins forever, with the timer ticking, when counter 1 gets there first.
+type spinner struct {
+	counters
+	stuck, tick bool
+}
+
+func (s *spinner) Successors(cur []int32, yield func(uint32, []int32, error) bool) {
+	top := int32(s.k - 1)
+	for i, v := range cur {
+		if v == top && !s.wrap || s.stuck && i == 0 && cur[1] == top {
+			continue
+		}
+		copy(s.next, cur)
+		s.next[i] = (v + 1) % int32(s.k)
+		if !yield(uint32(i), s.next, nil) {
+			return
+		}
+	}
+	if s.tick {
+		copy(s.next, cur)
+		yield(uint32(s.n), s.next, nil)
+	}
+}
+
+func (s *spinner) AllGoals() uint64 { return 1<<s.n - 1 }
+
+func (s *spinner) StateGoals(st []int32) uint64 {
+	var g uint64
+	for i, v := range st {
+		if v == int32(s.k-1) {
+			g |= 1 << i
+		}
+	}
+	return g
+}
+
+func (s *spinner) TransitionGoals([]int32, uint32) uint64 { return 0 }

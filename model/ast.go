@@ -268,6 +268,11 @@ type (
 	SkipStmt struct {
 		Span
 	}
+	// ProgressStmt is progress;: a step that changes nothing and marks
+	// that its CPU made progress (for hang detection in endless loops).
+	ProgressStmt struct {
+		Span
+	}
 	// LocalVarStmt declares a local variable.
 	LocalVarStmt struct {
 		Span
@@ -300,6 +305,7 @@ func (*AssertStmt) stmtNode()   {}
 func (*ReturnStmt) stmtNode()   {}
 func (*BranchStmt) stmtNode()   {}
 func (*SkipStmt) stmtNode()     {}
+func (*ProgressStmt) stmtNode() {}
 func (*LocalVarStmt) stmtNode() {}
 
 // Expressions.
@@ -369,7 +375,7 @@ type (
 // (every CPU) or others (every CPU but this one).
 type RangeExpr struct {
 	At     Pos
-	Lo, Hi Expr  // for LO..HI
+	Lo, Hi Expr   // for LO..HI
 	Set    string // "cpus" or "others" when Lo is nil
 }
 

@@ -389,13 +389,13 @@ func (c *compiler) compileHandler(h *handler) {
 	c.compileBody(b, d.Body)
 	h.code = b.code
 	h.locals = b.locals
-	h.writes = b.writes
+	h.wcands = b.wcands
 	c.cpuSlots[h.pcOff].hi = int32(len(h.code.instrs) + 1)
 	for _, l := range b.locals {
 		for len(c.cpuSlots) <= l.off {
 			c.cpuSlots = append(c.cpuSlots, slotSpec{})
 		}
-		c.cpuSlots[l.off] = slotSpec{name: h.name + "." + l.name, short: h.name + "." + l.name, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: h.name}
+		c.cpuSlots[l.off] = slotSpec{name: h.name + "." + l.name, short: l.short, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: h.name}
 	}
 }
 
@@ -430,11 +430,11 @@ func (c *compiler) compileThreads() [][]threadSlot {
 		}
 		b := c.newContext(d.Name.Name, region+1, false)
 		c.compileBody(b, d.Body)
-		t := &thread{name: d.Name.Name, pos: d.At, code: b.code, pcOff: region, locals: b.locals, writes: b.writes}
+		t := &thread{name: d.Name.Name, pos: d.At, code: b.code, pcOff: region, locals: b.locals, wcands: b.wcands}
 		size = max(size, b.next-region)
 		slots := []threadSlot{{region, slotSpec{name: d.Name.Name + " pc", kind: SlotPC, typ: intType, hi: int32(len(t.code.instrs)), ctx: t.name}}}
 		for _, l := range b.locals {
-			slots = append(slots, threadSlot{l.off, slotSpec{name: l.name, short: l.name, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: t.name}})
+			slots = append(slots, threadSlot{l.off, slotSpec{name: l.name, short: l.short, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: t.name}})
 		}
 		for cpu := lo; cpu <= hi; cpu++ {
 			if owner[cpu] != nil {
@@ -498,8 +498,7 @@ func (c *compiler) buildLayout(threadSlots [][]threadSlot) {
 				sp = slotSpec{name: "unused", kind: SlotLocal, typ: boolType}
 			}
 			if sp.kind != SlotPerCPU && sp.kind != SlotGlobal {
-				sp.name = fmt.Sprintf("CPU%d %s", cpu, displayName(sp.name))
-				sp.short = displayName(sp.short)
+				sp.name = fmt.Sprintf("CPU%d %s", cpu, sp.name)
 			} else {
 				sp.name = perCPUName(sp.short, cpu)
 				sp.short = sp.name
@@ -548,17 +547,4 @@ func perCPUName(short string, cpu int) string {
 		return fmt.Sprintf("%s[%d]", short, cpu)
 	}
 	return fmt.Sprintf("%s[%d]%s", short[:i], cpu, short[i:])
-}
-
-// displayName drops the #n that tells apart the locals of a function
-// inlined more than once: traces show the name as the spec writes it.
-func displayName(name string) string {
-	if i := strings.IndexByte(name, '#'); i >= 0 {
-		j := i + 1
-		for j < len(name) && isDigit(name[j]) {
-			j++
-		}
-		return name[:i] + name[j:]
-	}
-	return name
 }

@@ -204,8 +204,7 @@ func (c *compiler) builtinStmt(sc *scope, s *CallStmt) bool {
 			return true
 		}
 		off := h.pendingOff
-		in.exec = func(m *machine) { m.s[base(m)+off] = 1 }
-		c.noteWriteName("pending " + h.name)
+		in.exec = func(m *machine) { m.set(base(m)+off, 1) }
 	}
 	c.emit(in)
 	return true

@@ -17,9 +17,38 @@ type cexpr struct {
 	reads   []string // shared variables read, by root name
 	root    string   // storage: the variable it is part of ("" for locals)
 	bad     bool     // an error was reported
+	isMe    bool     // the expression is me
+	// cand, for shared storage, names the slots it may denote when run on
+	// a CPU, knowing only constants and me: explanations use it to find
+	// who can write a variable a stuck CPU waits for.
+	cand candFn
 }
 
-func badExpr() *cexpr { return &cexpr{t: intType, bad: true, private: true, eval: func(*machine) int32 { return 0 }} }
+// candFn calls emit with each slot an lvalue may denote on cpu.
+type candFn func(cpu int, emit func(slot int))
+
+// candIndex narrows an index to its candidates: a constant, me, or any
+// value in 0..n-1.
+func candIndex(i *cexpr, n int, cpu int, emit func(k int)) {
+	switch {
+	case i.isConst:
+		if i.val >= 0 && int(i.val) < n {
+			emit(int(i.val))
+		}
+	case i.isMe:
+		if cpu < n {
+			emit(cpu)
+		}
+	default:
+		for k := range n {
+			emit(k)
+		}
+	}
+}
+
+func badExpr() *cexpr {
+	return &cexpr{t: intType, bad: true, private: true, eval: func(*machine) int32 { return 0 }}
+}
 
 func constant(t *Type, v int32) *cexpr {
 	return &cexpr{t: t, isConst: true, val: v, private: true, eval: func(*machine) int32 { return v }}
@@ -182,7 +211,7 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 			c.errorf(id.At, "me is not a constant")
 			return badExpr()
 		}
-		return &cexpr{t: c.cpuType(), private: true, eval: func(m *machine) int32 { return int32(m.cpu) }}
+		return &cexpr{t: c.cpuType(), private: true, isMe: true, eval: func(m *machine) int32 { return int32(m.cpu) }}
 	}
 	sym := sc.lookup(id.Name)
 	if sym == nil {
@@ -206,14 +235,18 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 	switch sym.kind {
 	case symGlobal:
 		off := sym.off
-		return storage(sym.typ, func(*machine) int { return off }, false, []string{id.Name})
+		e := storage(sym.typ, func(*machine) int { return off }, false, []string{id.Name})
+		e.cand = func(_ int, emit func(int)) { emit(off) }
+		return e
 	case symPerCPU:
 		if b.noCPU {
 			c.errorf(id.At, "%s is per-CPU and there is no running CPU here: name a CPU's copy, %s[c]", id.Name, id.Name)
 			return badExpr()
 		}
-		off := sym.off
-		return storage(sym.typ, func(m *machine) int { return m.base + off }, false, []string{id.Name})
+		off, sys := sym.off, c.sys
+		e := storage(sym.typ, func(m *machine) int { return m.base + off }, false, []string{id.Name})
+		e.cand = func(cpu int, emit func(int)) { emit(sys.cpuBase(cpu) + off) }
+		return e
 	case symLocal:
 		off := sym.off
 		e := storage(sym.typ, func(m *machine) int { return m.base + off }, true, nil)
@@ -408,12 +441,16 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 				c.errorf(x.Index.Pos(), "%s is per-CPU: %s[c] takes a CPU id, not %s", n.Name, n.Name, i.t)
 				return badExpr()
 			}
-			off, f, pos, name := sym.off, i.eval, x.At, n.Name
+			off, f, pos, what := sym.off, i.eval, x.At, n.Name+"[]"
 			e := storage(sym.typ, func(m *machine) int {
-				return m.sys.cpuBase(m.cpuIndex(f(m), pos, name+"[]")) + off
+				return m.sys.cpuBase(m.cpuIndex(f(m), pos, what)) + off
 			}, false, []string{n.Name})
 			e.reads = mergeReads(e.reads, i.reads)
 			e.root = n.Name
+			sys, ncpu := c.sys, c.ncpu
+			e.cand = func(cpu int, emit func(int)) {
+				candIndex(i, ncpu, cpu, func(k int) { emit(sys.cpuBase(k) + off) })
+			}
 			return e
 		}
 	}
@@ -451,6 +488,12 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 	}, a.local, mergeReads(a.reads, i.reads))
 	e.private = a.private && i.private
 	e.root = a.root
+	if a.cand != nil {
+		ac := a.cand
+		e.cand = func(cpu int, emit func(int)) {
+			ac(cpu, func(b int) { candIndex(i, int(n), cpu, func(k int) { emit(b + k*size) }) })
+		}
+	}
 	return e
 }
 
@@ -479,6 +522,10 @@ func (c *compiler) field(sc *scope, x *FieldExpr) *cexpr {
 			e := storage(f.Type, func(m *machine) int { return base(m) + off }, a.local, a.reads)
 			e.private = a.private
 			e.root = a.root
+			if a.cand != nil {
+				ac := a.cand
+				e.cand = func(cpu int, emit func(int)) { ac(cpu, func(b int) { emit(b + off) }) }
+			}
 			return e
 		}
 	}

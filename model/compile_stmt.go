@@ -52,6 +52,12 @@ func (c *compiler) stmt(sc *scope, s Stmt) {
 		c.branchStmt(s)
 	case *SkipStmt:
 		c.emit(&instr{op: opExec, pos: s.At, text: c.text(&s.Span), exec: func(*machine) {}})
+	case *ProgressStmt:
+		if c.cur.inAtomic {
+			c.errorf(s.At, "progress marks a step of its own; it cannot be inside an atomic block")
+			return
+		}
+		c.emit(&instr{op: opExec, progress: true, pos: s.At, text: c.text(&s.Span), exec: func(*machine) {}})
 	}
 }
 
@@ -434,8 +440,8 @@ func (c *compiler) resetLocals(locals []frameSlot) {
 // compiled on its own to report its errors.
 type dummyArg struct{ p *FuncParam }
 
-func (d *dummyArg) Pos() Pos  { return d.p.Name.At }
-func (*dummyArg) exprNode()   {}
+func (d *dummyArg) Pos() Pos { return d.p.Name.At }
+func (*dummyArg) exprNode()  {}
 func (c *compiler) dummy(d *dummyArg) *cexpr {
 	t := c.resolveType(c.top, d.p.Type)
 	off := c.allocLocal(d.p.Name.Name, t)

@@ -12,8 +12,8 @@ type ctxBuilder struct {
 	localName map[string]int
 	loops     []*loopLabels
 	inlines   []*inlineFrame
-	returns   []*instr // context-level returns, patched to the end
-	writes    map[string]bool // shared variables the context writes
+	returns   []*instr        // context-level returns, patched to the end
+	wcands    []wcand // the shared storage it writes, as candidate slots
 
 	inAtomic  bool // compiling an atomic body
 	constOnly bool // compile-time constants only
@@ -29,8 +29,8 @@ type loopLabels struct {
 
 // inlineFrame is a function being inlined.
 type inlineFrame struct {
-	fn      *FuncDecl
-	code    *code // the code the call was made in
+	fn        *FuncDecl
+	code      *code // the code the call was made in
 	result    *cexpr
 	returns   []*instr
 	loopDepth int // loops open at the call: a break may not leave the function
@@ -38,21 +38,33 @@ type inlineFrame struct {
 
 func (c *compiler) newContext(name string, start int, isHandler bool) *ctxBuilder {
 	cd := &code{name: name}
-	return &ctxBuilder{name: name, handler: isHandler, code: cd, top: cd, next: start, localName: map[string]int{}, writes: map[string]bool{}}
+	return &ctxBuilder{name: name, handler: isHandler, code: cd, top: cd, next: start, localName: map[string]int{}}
 }
 
 // noteWrite records that the context writes a storage expression's
 // variable, for the explanation of what a stuck CPU waits for.
 func (c *compiler) noteWrite(e *cexpr) {
-	if e.root != "" {
-		c.noteWriteName(e.root)
+	if e.cand != nil {
+		c.cur.wcands = append(c.cur.wcands, wcand{e.cand, e.t.Size})
 	}
 }
 
-func (c *compiler) noteWriteName(name string) {
-	if c.cur.writes != nil {
-		c.cur.writes[name] = true
+// wcand is storage a context writes: its candidate first slots and size.
+type wcand struct {
+	cand candFn
+	size int
+}
+
+// mayWrite reports whether any of ws may write slot when run on cpu.
+func mayWrite(ws []wcand, cpu, slot int) bool {
+	hit := false
+	for _, w := range ws {
+		w.cand(cpu, func(b int) { hit = hit || b <= slot && slot < b+w.size })
+		if hit {
+			return true
+		}
 	}
+	return false
 }
 
 // compileBody compiles a thread's or handler's body into b.
@@ -71,13 +83,21 @@ func (c *compiler) compileBody(b *ctxBuilder, body *Block) {
 func (c *compiler) allocLocal(name string, t *Type) int {
 	b := c.cur
 	off := b.next
+	short := name
+	if n := len(b.inlines); n > 0 { // qualify a function's locals by it
+		name = b.inlines[n-1].fn.Name.Name + "." + name
+	}
 	b.localName[name]++
 	if n := b.localName[name]; n > 1 { // the same name inlined twice
 		name = name + "#" + itoa(n)
 	}
+	leaf := 0
+	var shorts []string
+	forLeaves(t, short, func(n string, _ *Type) { shorts = append(shorts, n) })
 	forLeaves(t, name, func(n string, lt *Type) {
-		b.locals = append(b.locals, frameSlot{off: b.next, name: n, typ: lt})
+		b.locals = append(b.locals, frameSlot{off: b.next, name: n, short: shorts[leaf], typ: lt})
 		b.next++
+		leaf++
 	})
 	return off
 }

@@ -26,7 +26,16 @@ type StepInfo struct {
 	Outcome string // "true"/"false" for a branch, "alternative k of n" for choose
 	// IRQsBefore and IRQsAfter are the CPU's IRQ-enabled flag around the step.
 	IRQsBefore, IRQsAfter bool
-	Changes               []Change
+	// Changes are the stores the statement made, in order, last value per
+	// variable: a store of the value a variable already had is listed too
+	// (Old == New), since a lost update is often the bug. Locals that
+	// only silent bookkeeping after the statement changed are not.
+	Changes []Change
+	// Reads are the shared variables a condition (await, if, while,
+	// atomic) read, with their values before the step: "cfd[0][1] = true".
+	Reads []string
+	// Finished is set when the step finished the CPU's thread.
+	Finished bool
 }
 
 // Change is a slot a step changed.
@@ -71,6 +80,9 @@ func (s *System) Describe(before []int32, label uint32, after []int32) StepInfo 
 			info.Handler, info.Level = ctx.h.name, ctx.h.level
 		}
 		pc := int(before[ctx.pcAbs] - ctx.bias)
+		if pc >= len(ctx.code.instrs) {
+			break
+		}
 		in := ctx.code.instrs[pc]
 		info.Pos, info.Text, info.Func = in.pos, in.text, in.fn
 		switch in.op {
@@ -81,15 +93,101 @@ func (s *System) Describe(before []int32, label uint32, after []int32) StepInfo 
 			info.Outcome = fmt.Sprint(in.cond(m) != 0)
 			s.machines.Put(m)
 		}
+		switch in.op {
+		case opAwait, opBranch, opAtomic:
+			info.Reads = s.reads(before, cpu, in)
+		}
+		info.Changes = s.stepWrites(before, cpu, ctx, pc, idx)
 	}
 	if after != nil {
 		info.IRQsAfter = after[base+s.irqOff] != 0
-		info.Changes = s.Diff(before, after)
+		if t := s.threads[cpu]; t != nil && info.Kind == StepStmt && info.Handler == "" {
+			info.Finished = int(after[base+t.pcOff]) == len(t.code.instrs)
+		}
 	} else {
 		info.IRQsAfter = info.IRQsBefore
 	}
 	return info
 }
+
+// stepWrites runs outcome idx of the statement at pc again, logging its
+// stores, and returns them as changes (last value per slot, in order).
+func (s *System) stepWrites(before []int32, cpu int, ctx context, pc, idx int) []Change {
+	m := s.machine(before, cpu)
+	defer s.machines.Put(m)
+	var log []written
+	n := 0
+	reset := func() {
+		copy(m.s, before)
+		m.setCPU(cpu)
+		m.err, m.wrote = nil, false
+		m.logging, m.wlog = true, m.wlog[:0]
+	}
+	s.step(m, before, cpu, ctx, pc, reset, func() bool {
+		if n == idx {
+			log = append(log, m.wlog...)
+		}
+		n++
+		return n <= idx
+	})
+	// A failing step stops at the error; its log is what it did so far.
+	if n == 0 && m.err != nil {
+		log = append(log, m.wlog...)
+	}
+	m.logging, m.wlog = false, m.wlog[:0]
+	last := map[int]int32{}
+	var order []int
+	for _, w := range log {
+		if _, ok := last[w.slot]; !ok {
+			order = append(order, w.slot)
+		}
+		last[w.slot] = w.v
+	}
+	var out []Change
+	for _, slot := range order {
+		sl := &s.slots[slot]
+		out = append(out, Change{Slot: slot, Name: sl.Name, Short: sl.Short, CPU: sl.CPU, Kind: sl.Kind,
+			Old: sl.Type.Format(before[slot]), New: sl.Type.Format(last[slot])})
+	}
+	return out
+}
+
+// readSlots evaluates a condition (or runs an atomic block) once more on
+// st, noting the shared slots it reads, in order.
+func (s *System) readSlots(st []int32, cpu int, in *instr) []int {
+	var read []int
+	seen := map[int]bool{}
+	m := s.machine(st, cpu)
+	m.rec = func(slot int) {
+		if !seen[slot] && s.slots[slot].Kind != SlotLocal {
+			seen[slot] = true
+			read = append(read, slot)
+		}
+	}
+	switch in.op {
+	case opAwait, opBranch:
+		in.cond(m)
+	case opAtomic:
+		s.atomic(m, in.body, 0, func(int) bool { return false })
+	}
+	m.rec = nil
+	s.machines.Put(m)
+	return read
+}
+
+// reads is readSlots with the slots' names and values.
+func (s *System) reads(st []int32, cpu int, in *instr) []string {
+	var out []string
+	for _, slot := range s.readSlots(st, cpu, in) {
+		sl := &s.slots[slot]
+		out = append(out, fmt.Sprintf("%s = %s", sl.Name, sl.Type.Format(st[slot])))
+	}
+	return out
+}
+
+// Finished reports whether cpu's thread has finished (or it has none) and
+// no handler runs on it in st.
+func (s *System) Finished(st []int32, cpu int) bool { return s.finished(st, cpu) }
 
 // Diff lists the variables (globals, per-CPU data, locals and pending
 // lines) that differ between two states. Program counters, IRQ flags and

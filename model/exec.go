@@ -27,13 +27,14 @@ const (
 // they run as part of the step before them, since no other CPU or
 // handler can observe them.
 type instr struct {
-	op     opcode
-	silent bool
-	exec   func(m *machine)
-	cond   evalFn
-	target int
-	alts   []int
-	body   *code
+	op       opcode
+	silent   bool
+	progress bool // a progress marker: its CPU made progress
+	exec     func(m *machine)
+	cond     evalFn
+	target   int
+	alts     []int
+	body     *code
 
 	pos   Pos
 	text  string   // the statement as written, for traces
@@ -59,8 +60,26 @@ type machine struct {
 	base  int
 	regs  []int32
 	err   *RuntimeError
-	wrote bool // an atomic body has had an effect: it may no longer block
+	wrote bool           // an atomic body has had an effect: it may no longer block
 	rec   func(slot int) // when set, told of every slot an expression reads
+	// logging makes stores append to wlog, so Describe can show what a
+	// step wrote (even a value a slot already had).
+	logging bool
+	wlog    []written
+}
+
+// written is a store a step made.
+type written struct {
+	slot int
+	v    int32
+}
+
+// set writes a slot whose domain needs no check.
+func (m *machine) set(slot int, v int32) {
+	if m.logging {
+		m.wlog = append(m.wlog, written{slot, v})
+	}
+	m.s[slot] = v
 }
 
 func (m *machine) setCPU(cpu int) {
@@ -84,8 +103,15 @@ func (m *machine) store(slot int, v int32, pos Pos) {
 	info := &m.sys.slots[slot]
 	if !m.sys.layout.InDomain(slot, v) {
 		sl := m.sys.layout.Slots()[slot]
-		m.fail(pos, "value out of range", "%s = %d, outside %s (%d..%d)", info.Name, v, info.Type, sl.Min, sl.Max)
+		what := info.Type.String()
+		if info.Type.Name != "" || info.Type.Kind != KInt {
+			what = fmt.Sprintf("%s (%d..%d)", what, sl.Min, sl.Max)
+		}
+		m.fail(pos, "value out of range", "%s = %d, outside %s", info.Name, v, what)
 		return
+	}
+	if m.logging {
+		m.wlog = append(m.wlog, written{slot, v})
 	}
 	m.s[slot] = v
 	m.wrote = true
@@ -262,15 +288,13 @@ func (s *System) step(m *machine, cur []int32, cpu int, ctx context, pc int, res
 			}
 		}
 	case opAtomic:
-		first := true
 		s.atomic(m, in.body, 0, func(exit int) bool {
 			if exit < 0 {
 				exit = pc + 1
 			}
 			s.advance(m, ctx, exit)
-			first = false
 			return out()
-		}, first)
+		})
 	default:
 		panic(fmt.Sprintf("model: instruction %d at rest: %v", in.op, in.text))
 	}
@@ -280,7 +304,7 @@ func (s *System) step(m *machine, cur []int32, cpu int, ctx context, pc int, res
 // done is called with the machine holding each outcome and the pc to
 // resume at outside (-1: after the atomic statement). An await that fails
 // before any effect discards the outcome; after an effect it is an error.
-func (s *System) atomic(m *machine, c *code, pc int, done func(exit int) bool, _ bool) bool {
+func (s *System) atomic(m *machine, c *code, pc int, done func(exit int) bool) bool {
 	for steps := 0; ; steps++ {
 		if m.err != nil {
 			return done(-1)
@@ -318,25 +342,21 @@ func (s *System) atomic(m *machine, c *code, pc int, done func(exit int) bool, _
 			return done(in.target)
 		case opChoose:
 			saved := append([]int32(nil), m.s...)
-			savedWrote := m.wrote
+			savedWrote, savedLog := m.wrote, len(m.wlog)
 			for k, alt := range in.alts {
 				if k > 0 {
 					copy(m.s, saved)
 					m.wrote = savedWrote
+					m.wlog = m.wlog[:savedLog]
 					m.err = nil
 				}
-				if !s.atomic(m, c, alt, done, false) {
+				if !s.atomic(m, c, alt, done) {
 					return false
 				}
 			}
 			return true
-		case opAtomic: // nested atomic: already indivisible
-			return s.atomic(m, in.body, 0, func(exit int) bool {
-				if exit >= 0 {
-					panic("model: exit from nested atomic")
-				}
-				return s.atomic(m, c, pc+1, done, false)
-			}, false)
+		default: // nested atomic blocks are compiled inline
+			panic(fmt.Sprintf("model: instruction %d in an atomic body", in.op))
 		}
 	}
 }
@@ -345,6 +365,7 @@ func (s *System) atomic(m *machine, c *code, pc int, done func(exit int) bool, _
 // A thread that reaches its end finishes: its CPU goes idle with IRQs on.
 func (s *System) advance(m *machine, ctx context, pc int) {
 	c := ctx.code
+	m.logging = false // what follows is silent: not part of the step's effect
 	for n := 0; pc < len(c.instrs) && c.instrs[pc].silent && m.err == nil; n++ {
 		in := c.instrs[pc]
 		if n > maxSilent {

@@ -2,16 +2,16 @@ package model
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
-// Explanation says, for a state where the search stopped (a deadlock),
-// what each unfinished CPU waits for and why nothing can give it.
+// Explanation says, for a state where the search stopped (a deadlock, or
+// the stuck region of a hang), what each unfinished CPU waits for and why
+// nothing can give it.
 type Explanation struct {
 	Stuck    []Stuck
-	Finished []int    // CPUs whose thread has finished (or that have none)
-	Pending  []string // raised lines that cannot be taken, and why
+	Finished []int         // CPUs whose thread has finished (or that have none)
+	Pending  []PendingLine // raised lines, and why they are not taken
 }
 
 // Stuck is a CPU that has not finished.
@@ -24,15 +24,46 @@ type Stuck struct {
 	Pos     Pos
 	Text    string
 	Func    string
-	// Values are the variables the blocked statement reads, with their
-	// values: "cfd[0][1] = true".
+	// Values are the shared variables the blocked statement reads, with
+	// their values: "cfd[0][1] = true".
 	Values []string
-	// Writers says, for each context that could change those variables,
-	// why it does not: "CPU1 ipi handler: ipi raised on CPU1, masked (IRQs off)".
-	Writers []string
+	// Writers are the contexts that could change one of those variables.
+	Writers []Writer
 }
 
-// Context names where a stuck CPU is: "task" or "ipi handler (level 5)".
+// Writer is a thread or handler that may write a variable a stuck CPU
+// reads, and what it is doing instead.
+type Writer struct {
+	Var     string // the variable, as in Stuck.Values: "cfd[0][1]"
+	CPU     int    // -1 when nothing writes Var
+	Context string // the thread's name, or the handler's line
+	Handler bool
+	Status  string // "blocked at line 134: await !cfd[me][c]", "ipi raised, masked (IRQs off)"
+}
+
+// String renders the writer as one line.
+func (w Writer) String() string {
+	if w.CPU < 0 {
+		return fmt.Sprintf("%s: nothing else writes it", w.Var)
+	}
+	what := "thread " + w.Context
+	if w.Handler {
+		what = w.Context + " handler"
+	}
+	return fmt.Sprintf("%s is written by CPU%d's %s: %s", w.Var, w.CPU, what, w.Status)
+}
+
+// PendingLine is a raised interrupt line that is not being taken.
+type PendingLine struct {
+	CPU    int
+	Line   string
+	Reason string // "masked (IRQs off)", "can be taken"
+}
+
+// String renders the line as "CPU1 ipi: masked (IRQs off)".
+func (p PendingLine) String() string { return fmt.Sprintf("CPU%d %s: %s", p.CPU, p.Line, p.Reason) }
+
+// Context names where a stuck CPU is: "task" or "ipi handler".
 func (s Stuck) Context() string {
 	if s.Handler == "" {
 		return "task"
@@ -54,7 +85,7 @@ func (s *System) Explain(st []int32) Explanation {
 	for cpu := range s.NCPU {
 		for _, h := range s.handlers {
 			if h.pendingOff >= 0 && st[s.cpuBase(cpu)+h.pendingOff] != 0 {
-				e.Pending = append(e.Pending, fmt.Sprintf("CPU%d %s: %s", cpu, h.name, s.lineStatus(st, cpu, h)))
+				e.Pending = append(e.Pending, PendingLine{CPU: cpu, Line: h.name, Reason: s.maskReason(st, cpu, h)})
 			}
 		}
 	}
@@ -77,67 +108,37 @@ func (s *System) explainCPU(st []int32, cpu int, ctx context) Stuck {
 	}
 	in := ctx.code.instrs[pc]
 	k.Pos, k.Text, k.Func = in.pos, in.text, in.fn
-	// Run the blocked statement once more, noting every slot it reads.
-	var read []int
-	seen := map[int]bool{}
-	m := s.machine(st, cpu)
-	m.rec = func(slot int) {
-		if !seen[slot] {
-			seen[slot] = true
-			read = append(read, slot)
-		}
-	}
-	switch in.op {
-	case opAwait, opBranch:
-		in.cond(m)
-	case opAtomic:
-		s.atomic(m, in.body, 0, func(int) bool { return false }, false)
-	}
-	m.rec = nil
-	s.machines.Put(m)
-	for _, slot := range read {
-		sl := s.slots[slot]
-		if sl.Kind == SlotLocal {
-			continue
-		}
+	slots := s.readSlots(st, cpu, in)
+	for _, slot := range slots {
+		sl := &s.slots[slot]
 		k.Values = append(k.Values, fmt.Sprintf("%s = %s", sl.Name, sl.Type.Format(st[slot])))
+		k.Writers = append(k.Writers, s.writers(st, cpu, ctx, slot)...)
 	}
-	k.Writers = s.writers(st, cpu, ctx, in.reads)
 	return k
 }
 
-// writers describes the contexts that write any of vars, other than the
-// stuck context itself, and why none of them runs.
-func (s *System) writers(st []int32, cpu int, self context, vars []string) []string {
-	var out []string
-	for _, v := range vars {
-		if v == "irq state" {
-			continue
+// writers lists the contexts, other than the stuck one, that may write
+// slot, each with what it is doing instead.
+func (s *System) writers(st []int32, cpu int, self context, slot int) []Writer {
+	name := s.slots[slot].Name
+	var out []Writer
+	for c := range s.NCPU {
+		if t := s.threads[c]; t != nil && !(c == cpu && self.h == nil) && mayWrite(t.wcands, c, slot) {
+			out = append(out, Writer{Var: name, CPU: c, Context: t.name, Status: s.threadStatus(st, c)})
 		}
-		var who []string
-		for c := range s.NCPU {
-			if t := s.threads[c]; t != nil && t.writes[v] && !(c == cpu && self.h == nil) {
-				who = append(who, fmt.Sprintf("CPU%d %s: %s", c, t.name, s.threadStatus(st, c)))
+		for _, h := range s.handlers {
+			if c == cpu && self.h == h || !mayWrite(h.wcands, c, slot) {
+				continue
 			}
-			for _, h := range s.handlers {
-				if !h.writes[v] || c == cpu && self.h == h {
-					continue
-				}
-				status := s.lineStatus(st, c, h)
-				if st[s.cpuBase(c)+h.pcOff] != 0 {
-					status = "running, blocked (see CPU" + fmt.Sprint(c) + ")"
-				}
-				who = append(who, fmt.Sprintf("CPU%d %s handler: %s", c, h.name, status))
+			status := s.lineStatus(st, c, h)
+			if st[s.cpuBase(c)+h.pcOff] != 0 {
+				status = fmt.Sprintf("running, blocked (see CPU%d)", c)
 			}
+			out = append(out, Writer{Var: name, CPU: c, Context: h.name, Handler: true, Status: status})
 		}
-		if len(who) == 0 {
-			out = append(out, fmt.Sprintf("%s: nothing else writes it", v))
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s is written by:", v))
-		for _, w := range who {
-			out = append(out, "  "+w)
-		}
+	}
+	if len(out) == 0 {
+		out = append(out, Writer{Var: name, CPU: -1})
 	}
 	return out
 }
@@ -150,34 +151,37 @@ func (s *System) threadStatus(st []int32, c int) string {
 		return "finished"
 	}
 	in := t.code.instrs[pc]
-	where := fmt.Sprintf("at line %d, %s", in.pos.Line, in.text)
+	where := fmt.Sprintf("at line %d: %s", in.pos.Line, in.text)
 	if lv := s.level(st, c); lv > 0 {
 		return "interrupted " + where
 	}
 	return "blocked " + where
 }
 
-// lineStatus says why handler h's line on CPU c is not being taken.
+// lineStatus says whether handler h's line is raised on CPU c and why it
+// is not being taken.
 func (s *System) lineStatus(st []int32, c int, h *handler) string {
-	base := s.cpuBase(c)
-	raised := h.pendingOff < 0 || st[base+h.pendingOff] != 0
-	if !raised {
-		return fmt.Sprintf("%s not raised on CPU%d", h.name, c)
+	if h.pendingOff >= 0 && st[s.cpuBase(c)+h.pendingOff] == 0 {
+		return fmt.Sprintf("%s not raised", h.name)
 	}
-	what := fmt.Sprintf("%s raised on CPU%d", h.name, c)
+	what := fmt.Sprintf("%s raised", h.name)
 	if h.pendingOff < 0 {
-		what = fmt.Sprintf("timer %s", h.name)
+		what = "timer"
 	}
+	return what + ", " + s.maskReason(st, c, h)
+}
+
+// maskReason says why a raised line is not taken on CPU c.
+func (s *System) maskReason(st []int32, c int, h *handler) string {
 	var why []string
-	if h.kind != LineNMI && st[base+s.irqOff] == 0 {
+	if h.kind != LineNMI && st[s.cpuBase(c)+s.irqOff] == 0 {
 		why = append(why, "IRQs off")
 	}
 	if lv := s.level(st, c); lv >= h.level {
 		why = append(why, fmt.Sprintf("CPU%d runs at level %d >= %d", c, lv, h.level))
 	}
 	if len(why) == 0 {
-		return what + ", can be taken"
+		return "can be taken"
 	}
-	sort.Strings(why)
-	return what + ", masked (" + strings.Join(why, ", ") + ")"
+	return "masked (" + strings.Join(why, ", ") + ")"
 }

@@ -457,6 +457,12 @@ func (p *parser) parseStmt() Stmt {
 		p.endSpan(&s.Span)
 		p.expect(SEMI, "after skip")
 		return s
+	case PROGRESS:
+		p.next()
+		s := &ProgressStmt{Span: sp}
+		p.endSpan(&s.Span)
+		p.expect(SEMI, "after progress")
+		return s
 	case SEMI:
 		p.next()
 		return nil

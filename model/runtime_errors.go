@@ -25,6 +25,9 @@ type InvariantError struct {
 	Msg  string
 	File string
 	Pos  Pos
+	// Values are the variables the invariant read in the failing state,
+	// with their values: "queued[1][0] = true".
+	Values []string
 }
 
 func (e *InvariantError) Error() string {

@@ -199,6 +199,39 @@ var semanticsCases = []struct {
 		verdict: explore.Violation, steps: 1, failure: "bad",
 	},
 	{
+		name: "a server loop that passes a progress marker does not hang",
+		src: `protocol p; param CPUS = 1; var x: bool;
+			thread t on all { while (true) { x = !x; progress; } }`,
+		verdict: explore.Verified,
+	},
+	{
+		name: "a loop that never finishes and has no progress marker hangs",
+		src: `protocol p; param CPUS = 1; var x: bool;
+			thread t on all { while (true) { x = !x; } }`,
+		verdict: explore.Hang,
+	},
+	{
+		name: "a CPU that stops passing its progress marker hangs",
+		src: `protocol p; param CPUS = 2; var stopped: bool;
+			thread t on cpu 0 { while (true) { progress; if (stopped) { while (true) { skip; } } } }
+			thread u on cpu 1 { stopped = true; }`,
+		verdict: explore.Hang,
+	},
+	{
+		name: "a wait kept alive by a timer is a hang, not a deadlock",
+		src: `protocol p; param CPUS = 1; var never: bool;
+			interrupt tick timer { skip; }
+			thread t on all { await never; }`,
+		verdict: explore.Hang, steps: 0,
+	},
+	{
+		name: "an idle CPU ticking forever after every thread finished is fine",
+		src: `protocol p; param CPUS = 1; var x: bool;
+			interrupt tick timer { skip; }
+			thread t on all { x = true; }`,
+		verdict: explore.Verified,
+	},
+	{
 		name: "an if on shared state is a step",
 		src: `protocol p; param CPUS = 1; var x: bool; var y: bool;
 			thread t on all { if (x) { y = true; } }`,

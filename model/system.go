@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/ipicheck/ipicheck/state"
@@ -82,7 +83,7 @@ type handler struct {
 	savedOff   int
 	pendingOff int // -1 for a timer, which is always raised
 	locals     []frameSlot
-	writes     map[string]bool // shared variables the handler writes
+	wcands     []wcand // the storage it writes
 }
 
 // thread is the task-context code one CPU runs.
@@ -92,14 +93,15 @@ type thread struct {
 	code   *code
 	pcOff  int // k at instruction k, len(code) when finished
 	locals []frameSlot
-	writes map[string]bool // shared variables the thread writes
+	wcands []wcand // the storage it writes
 }
 
 // frameSlot is a scalar local of a thread or handler frame.
 type frameSlot struct {
-	off  int
-	name string
-	typ  *Type
+	off   int
+	name  string // unique in the frame: fn.x, fn.x#2 for a second inlining
+	short string // as the spec writes it: x
+	typ   *Type
 }
 
 // invariant is a named condition checked in every reachable state.
@@ -160,10 +162,26 @@ func (s *System) Check(st []int32) error {
 			return m.err
 		}
 		if v == 0 {
-			return &InvariantError{Name: inv.name, Msg: inv.msg, File: s.File.Name, Pos: inv.pos}
+			return &InvariantError{Name: inv.name, Msg: inv.msg, File: s.File.Name, Pos: inv.pos, Values: s.invariantReads(m, st, inv)}
 		}
 	}
 	return nil
+}
+
+// invariantReads evaluates a failing invariant once more, noting the
+// variables it reads, and returns them with their values.
+func (s *System) invariantReads(m *machine, st []int32, inv *invariant) []string {
+	var out []string
+	seen := map[int]bool{}
+	m.rec = func(slot int) {
+		if !seen[slot] {
+			seen[slot] = true
+			out = append(out, fmt.Sprintf("%s = %s", s.slots[slot].Name, s.slots[slot].Type.Format(st[slot])))
+		}
+	}
+	inv.cond(m)
+	m.rec = nil
+	return out
 }
 
 // machine returns a pooled machine loaded with a copy of st, running on cpu.

@@ -83,6 +83,7 @@ const (
 	FORALL
 	EXISTS
 	REF
+	PROGRESS
 	keywordEnd
 )
 
@@ -100,6 +101,7 @@ var tokenNames = [...]string{
 	ATOMIC: "atomic", CHOOSE: "choose", OR: "or", ASSERT: "assert",
 	RETURN: "return", BREAK: "break", CONTINUE: "continue", SKIP: "skip",
 	TRUE: "true", FALSE: "false", FORALL: "forall", EXISTS: "exists", REF: "ref",
+	PROGRESS: "progress",
 }
 
 // String returns the token's spelling, or a description for literals.

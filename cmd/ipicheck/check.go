@@ -1,0 +1,208 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/ipicheck/ipicheck/explore"
+	"github.com/ipicheck/ipicheck/model"
+	"github.com/ipicheck/ipicheck/protocols"
+	"github.com/ipicheck/ipicheck/traces"
+)
+
+// checkCmd is `ipicheck check`.
+type checkCmd struct {
+	Specs     []string      `arg:"" name:"spec" help:"Spec files (.ipi), or names of built-in protocols (see ipicheck list). A file is looked for first."`
+	Set       []string      `short:"s" placeholder:"NAME=VALUE" sep:"none" help:"Override params of the spec: --set CPUS=3 --set LOCK=spin, or --set CPUS=3,LOCK=spin."`
+	Check     string        `placeholder:"LIST" default:"all" help:"Properties to check, comma-separated: deadlock, safety (assertions, ranges, invariants), hang; or all."`
+	Search    string        `enum:"bfs,dfs" default:"bfs" help:"Search order: bfs (default) finds a shortest counterexample; dfs often needs less memory but its traces are longer."`
+	MaxStates int           `placeholder:"N" help:"Stop, INCOMPLETE, when N states are stored (0: no limit but memory)."`
+	MaxDepth  int           `placeholder:"N" help:"Do not explore past N steps from the initial state; INCOMPLETE if that left anything out (0: no limit)."`
+	Timeout   time.Duration `placeholder:"DUR" help:"Stop, INCOMPLETE, after DUR, e.g. 30s or 10m (0: none)."`
+	Format    string        `enum:"text,json" default:"text" help:"Output: text (a table per counterexample) or json (schema ipicheck/result/v1, see docs/json-schema.md)."`
+	Quiet     bool          `short:"q" help:"No progress line on stderr during long searches."`
+	Wide      bool          `help:"Do not cap the width of the CPU columns of a trace; long cells are wrapped otherwise."`
+}
+
+// Help is the detailed help of the check command.
+func (c *checkCmd) Help() string {
+	return `Each SPEC is checked with its params' defaults, overridden by --set. The
+result is one of VERIFIED, DEADLOCK, VIOLATION, HANG or INCOMPLETE, with the
+counterexample trace and the number of states, transitions, depth, time and
+memory of the search. A progress line is printed on stderr about once a second
+while a search runs; Ctrl-C stops it with an INCOMPLETE verdict.
+
+Examples:
+
+    ipicheck check protocols/alpha_sync_ipi.ipi
+    ipicheck check alpha_sync_ipi --set LOCK=drain --set CPUS=3
+    ipicheck check a.ipi b.ipi --timeout 10m --format json > results.json
+
+Exit codes: 0 verified, 1 property violated, 2 usage or spec error,
+3 incomplete, 4 internal error; with several specs, the worst of them.`
+}
+
+// Validate rejects negative limits.
+func (c *checkCmd) Validate() error {
+	switch {
+	case c.MaxStates < 0:
+		return fmt.Errorf("--max-states must not be negative")
+	case c.MaxDepth < 0:
+		return fmt.Errorf("--max-depth must not be negative")
+	case c.Timeout < 0:
+		return fmt.Errorf("--timeout must not be negative")
+	}
+	if _, err := explore.ParseChecks(c.Check); err != nil {
+		return fmt.Errorf("--check: %v", err)
+	}
+	_, err := parseSets(c.Set)
+	return err
+}
+
+// parseSets reads NAME=VALUE overrides, several to an argument if
+// separated by commas; a later one for the same name wins.
+func parseSets(sets []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, arg := range sets {
+		for s := range strings.SplitSeq(arg, ",") {
+			if err := parseSet(out, s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func parseSet(out map[string]string, s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return fmt.Errorf("--set %q: want NAME=VALUE, e.g. --set CPUS=3", s)
+	}
+	out[name] = strings.TrimSpace(value)
+	return nil
+}
+
+func (c *checkCmd) run(e *env) int {
+	set, err := parseSets(c.Set)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
+		return exitUsage
+	}
+	code := exitVerified
+	for i, spec := range c.Specs {
+		if e.ctx.Err() != nil {
+			fmt.Fprintf(e.stderr, "ipicheck: interrupted; not checked: %s\n", strings.Join(c.Specs[i:], " "))
+			return worst(code, exitIncomplete)
+		}
+		if i > 0 && c.Format == "text" {
+			fmt.Fprintln(e.stdout)
+		}
+		code = worst(code, c.checkOne(e, spec, set))
+	}
+	return code
+}
+
+// checkOne checks one spec and returns its exit code.
+func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code int) {
+	src, file, err := loadSpec(spec)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
+		return exitUsage
+	}
+	sys, err := model.Load(file, src, set)
+	if err != nil {
+		var list model.ErrorList
+		if errors.As(err, &list) {
+			fmt.Fprintln(e.stderr, err) // file:line:col: message, source line, caret
+		} else {
+			fmt.Fprintf(e.stderr, "ipicheck: %s: %v\n", file, err)
+		}
+		return exitUsage
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "ipicheck: internal error checking %s: %v\n%s", file, r, debug.Stack())
+			code = exitInternal
+		}
+	}()
+	checks, err := explore.ParseChecks(c.Check)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ipicheck: --check: %v\n", err)
+		return exitUsage
+	}
+	opt := explore.Options{
+		Checks:    checks,
+		MaxStates: c.MaxStates,
+		MaxDepth:  c.MaxDepth,
+		Timeout:   c.Timeout,
+	}
+	if c.Search == "dfs" {
+		opt.Search = explore.DFS
+	}
+	if !c.Quiet {
+		opt.Progress = e.stderr
+		opt.Terminal = isTerminal(e.stderr)
+	}
+	res := explore.Run(e.ctx, sys, opt)
+	rep := traces.NewChecked(sys, res, file, checks)
+	if c.Wide {
+		rep.MaxWidth = -1
+	}
+	if c.Format == "json" {
+		err = rep.WriteJSON(e.stdout)
+	} else {
+		err = rep.WriteText(e.stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
+		return exitInternal
+	}
+	return verdictCode(res.Verdict)
+}
+
+// verdictCode is the exit code of a verdict.
+func verdictCode(v explore.Verdict) int {
+	switch v {
+	case explore.Verified:
+		return exitVerified
+	case explore.Deadlock, explore.Violation, explore.Hang:
+		return exitViolated
+	case explore.Incomplete:
+		return exitIncomplete
+	}
+	return exitInternal
+}
+
+// loadSpec reads a spec: the file named spec if there is one, else the
+// built-in protocol of that name or file name. It returns the name to
+// report positions with: the path as given, or the built-in's file name.
+func loadSpec(spec string) ([]byte, string, error) {
+	src, err := os.ReadFile(spec)
+	if err == nil {
+		return src, spec, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	if src, file, berr := protocols.Source(spec); berr == nil {
+		return src, file, nil
+	}
+	return nil, "", fmt.Errorf("%s: no such file, and no built-in protocol of that name (ipicheck list shows them)", spec)
+}
+
+// isTerminal reports whether w is a terminal (a character device), where
+// the progress line is redrawn in place.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

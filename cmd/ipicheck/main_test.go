@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"ipicheck": main,
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar. Besides the standard commands
+// they may use:
+//
+//	jsonok FILE           FILE holds one or more JSON values
+//	jsonhas FILE KEY VAL  the first value's KEY (a dotted path) is VAL
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			// The scripts refer to the built-in protocols by name and to
+			// the repository's copy by path.
+			wd, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			env.Setenv("PROTOCOLS", wd+"/../../protocols")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"jsonok":  cmdJSONOK,
+			"jsonhas": cmdJSONHas,
+		},
+	})
+}
+
+func decodeAll(ts *testscript.TestScript, file string) []any {
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile(file)))
+	var out []any
+	for dec.More() {
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			ts.Fatalf("%s: %v", file, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func cmdJSONOK(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: jsonok FILE")
+	}
+	if len(decodeAll(ts, args[0])) == 0 {
+		ts.Fatalf("%s: no JSON value", args[0])
+	}
+}
+
+func cmdJSONHas(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: jsonhas FILE KEY VALUE")
+	}
+	vals := decodeAll(ts, args[0])
+	if len(vals) == 0 {
+		ts.Fatalf("%s: no JSON value", args[0])
+	}
+	var v any = vals[0]
+	for _, k := range strings.Split(args[1], ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			ts.Fatalf("%s: %s: not an object at %q", args[0], args[1], k)
+		}
+		v = m[k]
+	}
+	got, _ := json.Marshal(v)
+	s := strings.Trim(string(got), `"`)
+	if (s == args[2]) == neg {
+		ts.Fatalf("%s: %s = %s, want %s%s", args[0], args[1], s, map[bool]string{true: "not ", false: ""}[neg], args[2])
+	}
+}

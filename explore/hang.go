@@ -1,0 +1,46 @@
+package explore
+
+import "time"
+
+// hang is the hang check, run after a search that stored every reachable
+// state and found nothing else. It returns Hang with a lasso to the
+// nearest bad bottom SCC, Verified if there is none, or Incomplete if the
+// run is stopped during the check.
+//
+// It takes three steps, none of which stores edges:
+//   - an SCC pass (tarjan.go) over the stored states, which marks the
+//     states of every bottom SCC that misses a goal;
+//   - a sweep of the parent links, which picks among those the state
+//     with the shortest trace (lasso.go);
+//   - a breadth-first search from that state for a shortest cycle back
+//     to it (lasso.go).
+func (e *explorer) hang(live Liveness) Result {
+	start := time.Now()
+	p := newSCCPass(e, live)
+	defer func() {
+		e.hangTime = time.Since(start)
+		e.hangBytes = p.peak
+	}()
+	stop := p.run()
+	p.hold(0)
+	if stop != "" {
+		return incomplete(stop + " in the hang check")
+	}
+	p.free()
+	entry, unmet, ok := p.nearest()
+	if !ok {
+		return Result{Verdict: Verified}
+	}
+	cycle, stop := p.cycle(entry)
+	if stop != "" {
+		return incomplete(stop + " in the hang check")
+	}
+	return Result{Verdict: Hang, Trace: e.trace(entry), Cycle: cycle, UnmetGoals: unmet}
+}
+
+// hold records that the pass holds extra bytes beside its own slices, for
+// Stats.HangBytes, and samples the heap, for Stats.PeakHeapBytes.
+func (p *sccPass) hold(extra int64) {
+	p.peak = max(p.peak, p.bytes()+extra)
+	p.e.mon.sampleHeap()
+}

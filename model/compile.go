@@ -476,7 +476,7 @@ func (c *compiler) invariant(d *InvariantDecl) {
 		c.errorf(d.Cond.Pos(), "invariant %s must be a condition (bool), not %s", d.Name.Name, x.t)
 		return
 	}
-	c.sys.invariants = append(c.sys.invariants, &invariant{name: d.Name.Name, msg: d.Msg, pos: d.At, cond: x.eval})
+	c.sys.invariants = append(c.sys.invariants, &invariant{name: d.Name.Name, msg: d.Msg, pos: d.At, cond: x.eval, text: exprText(c.file.Src, d.Cond)})
 }
 
 // buildLayout turns the slot specs into the state layout, slot names and

@@ -113,9 +113,9 @@ func (c *compiler) builtinCall(sc *scope, call *CallExpr) *cexpr {
 		}
 		switch name {
 		case "irqs_enabled":
-			return shared(func(m *machine) int32 { return m.s[base(m)+sys.irqOff] }, arg)
+			return shared(func(m *machine) int32 { return m.read(base(m) + sys.irqOff) }, arg)
 		case "irqs_disabled":
-			return shared(func(m *machine) int32 { return 1 - m.s[base(m)+sys.irqOff] }, arg)
+			return shared(func(m *machine) int32 { return 1 - m.read(base(m)+sys.irqOff) }, arg)
 		case "in_irq":
 			return shared(func(m *machine) int32 { return b2i(sys.level(m.s, sys.cpuOf(base(m))) > 0) }, arg)
 		case "finished":
@@ -137,7 +137,7 @@ func (c *compiler) builtinCall(sc *scope, call *CallExpr) *cexpr {
 			return constant(boolType, 1) // a timer is always raised
 		}
 		off := h.pendingOff
-		return shared(func(m *machine) int32 { return m.s[base(m)+off] }, arg)
+		return shared(func(m *machine) int32 { return m.read(base(m) + off) }, arg)
 	}
 	return badExpr()
 }

@@ -41,7 +41,7 @@ func (c *compiler) stmt(sc *scope, s Stmt) {
 		if msg == "" {
 			msg = exprText(c.file.Src, s.Cond)
 		}
-		c.emit(&instr{op: opExec, pos: s.At, text: c.text(&s.Span), reads: x.reads, exec: func(m *machine) {
+		c.emit(&instr{op: opExec, cond: f, pos: s.At, text: c.text(&s.Span), reads: x.reads, exec: func(m *machine) {
 			if f(m) == 0 && m.err == nil {
 				m.fail(pos, "assertion failed", "%s", msg)
 			}
@@ -143,11 +143,10 @@ func (c *compiler) store(dst, v *cexpr, vpos, pos Pos, text string) {
 			return
 		}
 		src, n := v.addr, dst.t.Size
-		buf := make([]int32, n)
 		in.exec = func(m *machine) {
 			a, b := addr(m), src(m)
-			copy(buf, m.s[b:b+n]) // the two may overlap
-			for i, x := range buf {
+			m.tmp = append(m.tmp[:0], m.s[b:b+n]...) // the two may overlap
+			for i, x := range m.tmp {
 				m.store(a+i, x, pos)
 			}
 		}
@@ -157,6 +156,22 @@ func (c *compiler) store(dst, v *cexpr, vpos, pos Pos, text string) {
 
 func (c *compiler) ifStmt(sc *scope, s *IfStmt) {
 	x := c.condExpr(sc, s.Cond, "if")
+	if x.isConst && !x.bad {
+		// A condition on params and consts picks its branch when the spec
+		// is compiled: the other is checked, then dropped, so it neither
+		// costs a step nor counts as code that writes anything.
+		live, dead := Stmt(s.Then), s.Else
+		if x.val == 0 {
+			live, dead = dead, live
+		}
+		if dead != nil {
+			c.dropped(func() { c.stmt(sc, dead) })
+		}
+		if live != nil {
+			c.stmt(sc, live)
+		}
+		return
+	}
 	br := c.emit(&instr{op: opBranch, cond: x.eval, silent: x.private, pos: s.At, text: c.text(&s.Span), reads: x.reads})
 	c.block(sc, s.Then)
 	if s.Else == nil {
@@ -167,6 +182,15 @@ func (c *compiler) ifStmt(sc *scope, s *IfStmt) {
 	br.target = c.pc()
 	c.stmt(sc, s.Else)
 	j.target = c.pc()
+}
+
+// dropped compiles code for its diagnostics only, then drops what it
+// emitted.
+func (c *compiler) dropped(compile func()) {
+	b := c.cur
+	code, n, w := b.code, len(b.code.instrs), len(b.wcands)
+	compile()
+	code.instrs, b.wcands = code.instrs[:n], b.wcands[:w]
 }
 
 func (c *compiler) whileStmt(sc *scope, s *WhileStmt) {

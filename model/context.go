@@ -12,8 +12,8 @@ type ctxBuilder struct {
 	localName map[string]int
 	loops     []*loopLabels
 	inlines   []*inlineFrame
-	returns   []*instr        // context-level returns, patched to the end
-	wcands    []wcand // the shared storage it writes, as candidate slots
+	returns   []*instr // context-level returns, patched to the end
+	wcands    []wcand  // the shared storage it writes, as candidate slots
 
 	inAtomic  bool // compiling an atomic body
 	constOnly bool // compile-time constants only

@@ -32,7 +32,8 @@ type StepInfo struct {
 	// only silent bookkeeping after the statement changed are not.
 	Changes []Change
 	// Reads are the shared variables a condition (await, if, while,
-	// atomic) read, with their values before the step: "cfd[0][1] = true".
+	// assert, atomic) read, with their values before the step:
+	// "cfd[0][1] = true".
 	Reads []string
 	// Finished is set when the step finished the CPU's thread.
 	Finished bool
@@ -93,8 +94,7 @@ func (s *System) Describe(before []int32, label uint32, after []int32) StepInfo 
 			info.Outcome = fmt.Sprint(in.cond(m) != 0)
 			s.machines.Put(m)
 		}
-		switch in.op {
-		case opAwait, opBranch, opAtomic:
+		if in.op == opAwait || in.op == opBranch || in.op == opAtomic || in.cond != nil {
 			info.Reads = s.reads(before, cpu, in)
 		}
 		info.Changes = s.stepWrites(before, cpu, ctx, pc, idx)
@@ -165,8 +165,10 @@ func (s *System) readSlots(st []int32, cpu int, in *instr) []int {
 		}
 	}
 	switch in.op {
-	case opAwait, opBranch:
-		in.cond(m)
+	case opAwait, opBranch, opExec:
+		if in.cond != nil { // an assert's condition
+			in.cond(m)
+		}
 	case opAtomic:
 		s.atomic(m, in.body, 0, func(int) bool { return false })
 	}

@@ -66,12 +66,21 @@ type machine struct {
 	// step wrote (even a value a slot already had).
 	logging bool
 	wlog    []written
+	tmp     []int32 // scratch for aggregate copies
 }
 
 // written is a store a step made.
 type written struct {
 	slot int
 	v    int32
+}
+
+// read reads a slot on behalf of a builtin, telling rec.
+func (m *machine) read(slot int) int32 {
+	if m.rec != nil {
+		m.rec(slot)
+	}
+	return m.s[slot]
 }
 
 // set writes a slot whose domain needs no check.

@@ -132,7 +132,7 @@ func (s *System) writers(st []int32, cpu int, self context, slot int) []Writer {
 			}
 			status := s.lineStatus(st, c, h)
 			if st[s.cpuBase(c)+h.pcOff] != 0 {
-				status = fmt.Sprintf("running, blocked (see CPU%d)", c)
+				status = fmt.Sprintf("running (see CPU%d)", c)
 			}
 			out = append(out, Writer{Var: name, CPU: c, Context: h.name, Handler: true, Status: status})
 		}

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipicheck/ipicheck/model"
 )
@@ -48,6 +50,9 @@ var fuzzEdgeCases = []string{
 	"protocol p; param CPUS = 2; type s = struct { a: bool; b: [2]0..1 }; var x: s; var y: s; thread t on all { x.b[1] = 1; y = x; assert x == y; }",
 	"protocol p; param CPUS = 2; func f(a: ref bool): bool { a = !a; return a; } var g: bool; thread t on all { var r: bool = f(g); }",
 	"protocol p; param CPUS = 2; percpu var v: cpu = me; invariant i: forall (c in cpus) v[c] == c;",
+	"protocol p; param CPUS = 2; percpu var w: 0..1 = me; percpu var u: 1..2 = me + 1; thread t on all { assert w == me; }",
+	"protocol p; param CPUS = 2; var a: bool = forall (i in 0..2) i < 5; thread t on all { assert a; }",
+	"protocol p; param CPUS = 2; percpu var b: bool = exists (c in others) c < me; thread t on all { assert b == (me > 0); }",
 	"protocol p; param CPUS = 3; param L: enum { x, y } = y; const K = L == y ? 2 : 1; var a: [K][K]bool; thread t on 0..K { a[K-1][0] = true; }",
 	"protocol p \"\\u00e9\"; param CPUS = 1; invariant i \"msg\": !(false);",
 	"protocol p; param CPUS = 2; var x: bool; thread t on all { if (x) { } else if (!x) { } else { } }",
@@ -64,8 +69,11 @@ var fuzzEdgeCases = []string{
 	"protocol p; /* unterminated",
 }
 
-// fuzzSets are the --set strings paired with the seeds.
-var fuzzSets = []string{"", "CPUS=3", "CPUS=1", "CPUS=0", "CPUS=x", "L=x", "NOPE=1", "CPUS=2,L=y"}
+// fuzzSetSeed is the seed tried with each of fuzzSets as --set.
+const fuzzSetSeed = `protocol p; param CPUS = 2; param L: enum { x, y } = x; param B = false; param N: 1..3 = 1;
+var v: [N]bool; thread t on all { if (L == y && B) { v[N-1] = true; } }`
+
+var fuzzSets = []string{"", "CPUS=3", "CPUS=1", "CPUS=0", "CPUS=x", "L=y,B=true", "L=z", "NOPE=1", "CPUS=2,L=y,N=3", "N=4", "B=1"}
 
 // fuzzSeeds returns the seed specs: the protocols, testdata/valid, the
 // ipi blocks of the documentation and the edge cases.
@@ -147,11 +155,11 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzCompile(f *testing.F) {
-	for i, s := range fuzzSeeds(f) {
-		f.Add(s, fuzzSets[i%len(fuzzSets)])
-		if i%len(fuzzSets) != 0 {
-			f.Add(s, "")
-		}
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s, "")
+	}
+	for _, set := range fuzzSets {
+		f.Add([]byte(fuzzSetSeed), set)
 	}
 	f.Fuzz(func(t *testing.T, src []byte, set string) {
 		overrides := map[string]string{}
@@ -160,7 +168,7 @@ func FuzzCompile(f *testing.F) {
 				overrides[k] = v
 			}
 		}
-		sys, err := model.Load("fuzz.ipi", src, overrides)
+		sys, err := loadWithin(t, src, overrides, loadTimeout)
 		if err != nil {
 			var list model.ErrorList
 			if errors.As(err, &list) {
@@ -175,6 +183,44 @@ func FuzzCompile(f *testing.F) {
 		}
 		checkSystem(t, sys, 300)
 	})
+}
+
+// loadTimeout bounds one Load: a spec the compiler cannot finish in this
+// time (an enormous array, say) is a bug the fuzzer should report rather
+// than hang on.
+const loadTimeout = 10 * time.Second
+
+// loadWithin runs model.Load, failing the test if it panics or takes
+// longer than d.
+func loadWithin(t *testing.T, src []byte, set map[string]string, d time.Duration) (*model.System, error) {
+	t.Helper()
+	type result struct {
+		sys   *model.System
+		err   error
+		panic any
+		stack string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r.panic, r.stack = p, string(debug.Stack())
+			}
+			done <- r
+		}()
+		r.sys, r.err = model.Load("fuzz.ipi", src, set)
+	}()
+	select {
+	case r := <-done:
+		if r.panic != nil {
+			t.Fatalf("Load panics: %v\n%s", r.panic, r.stack)
+		}
+		return r.sys, r.err
+	case <-time.After(d):
+		t.Fatalf("Load takes more than %v", d)
+	}
+	return nil, nil
 }
 
 var diagRE = regexp.MustCompile(`^fuzz\.ipi:([0-9]+):([0-9]+): \S`)
@@ -228,14 +274,19 @@ func checkSystem(t *testing.T, sys *model.System, limit int) {
 		}
 	}
 	inDomain(init, "initial state")
+	if len(init) > 5000 {
+		return // big enough to make exploring slow; the domains are checked
+	}
+	budget := 20000 // transitions
 	seen := map[string]bool{fmt.Sprint(init): true}
 	queue := [][]int32{init}
-	for len(queue) > 0 && len(seen) < limit {
+	for len(queue) > 0 && len(seen) < limit && budget > 0 {
 		cur := queue[0]
 		queue = queue[1:]
 		_ = sys.Check(cur)
 		_ = sys.Done(cur)
 		sys.Successors(cur, func(label uint32, next []int32, fail error) bool {
+			budget--
 			if fail != nil {
 				if next != nil {
 					t.Fatalf("a failing transition comes with a successor")

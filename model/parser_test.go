@@ -433,7 +433,7 @@ var invalidCases = []struct {
 		src:  hdr + "thread t on all { percpu var x: bool; }\n",
 		want: []string{"t.ipi:3:19: percpu variables are declared at top level"}},
 	{name: "missing type",
-		src:  hdr + "var x = 1;\n",
+		src: hdr + "var x = 1;\n",
 		want: []string{
 			"t.ipi:3:7: expected : and a type after the variable name (var x: T), found '='",
 			"t.ipi:3:7: expected an expression, found '='",

@@ -25,6 +25,8 @@ type InvariantError struct {
 	Msg  string
 	File string
 	Pos  Pos
+	// Cond is the invariant's condition as written.
+	Cond string
 	// Values are the variables the invariant read in the failing state,
 	// with their values: "queued[1][0] = true".
 	Values []string

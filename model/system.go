@@ -110,6 +110,7 @@ type invariant struct {
 	msg  string
 	pos  Pos
 	cond evalFn
+	text string
 }
 
 // Layout describes the slots of a state vector and their domains.
@@ -162,7 +163,7 @@ func (s *System) Check(st []int32) error {
 			return m.err
 		}
 		if v == 0 {
-			return &InvariantError{Name: inv.name, Msg: inv.msg, File: s.File.Name, Pos: inv.pos, Values: s.invariantReads(m, st, inv)}
+			return &InvariantError{Name: inv.name, Msg: inv.msg, File: s.File.Name, Pos: inv.pos, Cond: inv.text, Values: s.invariantReads(m, st, inv)}
 		}
 	}
 	return nil

@@ -37,6 +37,7 @@ var goldenCases = []struct {
 	{name: "assertion", spec: "lost_update.ipi", want: explore.Violation},
 	{name: "assertion", spec: "lost_update.ipi", json: true, want: explore.Violation},
 	{name: "invariant", spec: "broken_lock.ipi", want: explore.Violation},
+	{name: "invariant", spec: "broken_lock.ipi", json: true, want: explore.Violation},
 	{name: "out_of_range", spec: "overflow.ipi", want: explore.Violation},
 	{name: "hang", spec: "lost_wakeup.ipi", want: explore.Hang},
 	{name: "hang", spec: "lost_wakeup.ipi", json: true, want: explore.Hang},
@@ -173,12 +174,12 @@ func TestWidth(t *testing.T) {
 		return n, b.String()
 	}
 	capped, text := longest()
-	if !bytes.Contains([]byte(text), []byte("queued[3][0] = true, c = 1,\n")) {
-		t.Errorf("default cap: long change list not wrapped:\n%s", text)
+	if !bytes.Contains([]byte(text), []byte("await !cfd[me][c]\n")) || !bytes.Contains([]byte(text), []byte(" (cfd[0][3] = false)\n")) {
+		t.Errorf("default cap: long statement not wrapped:\n%s", text)
 	}
 	rep.MaxWidth = -1
 	wide, text := longest()
-	if !bytes.Contains([]byte(text), []byte("queued[3][0] = true, c = 1, to = 1\n")) || wide <= capped {
+	if !bytes.Contains([]byte(text), []byte("await !cfd[me][c]  (cfd[0][3] = false)\n")) || wide <= capped {
 		t.Errorf("no cap: longest line %d (capped %d):\n%s", wide, capped, text)
 	}
 	rep.MaxWidth = 30

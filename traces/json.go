@@ -13,6 +13,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	out := *r
 	if r.NoTimings {
 		out.Stats.Seconds, out.Stats.StatesPerSec, out.Stats.PeakMemBytes, out.Stats.StoreBytes = 0, 0, 0, 0
+		out.Stats.HangCheckSeconds, out.Stats.HangBytes = 0, 0
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

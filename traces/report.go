@@ -83,6 +83,9 @@ type Failure struct {
 	File      string `json:"file,omitempty"`
 	Line      int    `json:"line,omitempty"`
 	Col       int    `json:"col,omitempty"`
+	// Values are, for an invariant, the variables it read in the state
+	// where it fails, with their values: "inside = 2".
+	Values []string `json:"values,omitempty"`
 }
 
 // Stats are the statistics of the run.
@@ -94,6 +97,13 @@ type Stats struct {
 	StatesPerSec float64 `json:"states_per_sec"`
 	PeakMemBytes uint64  `json:"peak_mem_bytes"`
 	StoreBytes   int64   `json:"store_bytes"`
+	// HangCheckSeconds is the part of Seconds the hang check took (0 when
+	// it did not run); HangBytes the most memory it held beside the
+	// store.
+	HangCheckSeconds float64 `json:"hang_check_seconds"`
+	HangBytes        int64   `json:"hang_bytes"`
+	// hangChecked says the hang check ran, for the text.
+	hangChecked bool
 }
 
 // Step is one transition of a trace.
@@ -106,41 +116,57 @@ type Step struct {
 	// Nesting is the number of handlers active on the CPU around the
 	// step (not counting the one an irq-enter or irq-exit enters or
 	// leaves).
-	Nesting    int      `json:"nesting"`
-	File       string   `json:"file"`
-	Line       int      `json:"line"`
-	Col        int      `json:"col"`
-	Text       string   `json:"text"`
-	Function   string   `json:"function"` // inlined functions, outermost first: "a > b"
-	Outcome    string   `json:"outcome,omitempty"`
-	IRQsBefore bool     `json:"irqs_before"`
-	IRQsAfter  bool     `json:"irqs_after"`
-	Changes    []Change `json:"changes"`
-	// Finished is set on the step after which the CPU has nothing left to
-	// run.
+	Nesting    int    `json:"nesting"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Col        int    `json:"col"`
+	Text       string `json:"text"`
+	Function   string `json:"function"` // inlined functions, outermost first: "a > b"
+	Outcome    string `json:"outcome,omitempty"`
+	IRQsBefore bool   `json:"irqs_before"`
+	IRQsAfter  bool   `json:"irqs_after"`
+	// Reads are, for a condition (await, if, while) or an atomic block,
+	// the shared variables it read with their values before the step:
+	// "cfd[0][1] = false".
+	Reads   []string `json:"reads,omitempty"`
+	Changes []Change `json:"changes"`
+	// Finished is set on the step that finishes the CPU's thread.
 	Finished bool `json:"finished,omitempty"`
-	// Failed marks the last step of a VIOLATION whose transition fails;
-	// it has no effect (no changes).
+	// Failed marks the last step of a VIOLATION whose transition fails.
+	// The transition has no effect: its changes are the stores it made
+	// before the error, which the state does not keep.
 	Failed bool `json:"failed,omitempty"`
 }
 
-// Change is a variable a step changed.
+// Change is a variable a step stored to. Old and New are equal for a
+// store of the value the variable already had.
 type Change struct {
 	// Var names it: as the spec does for globals and per-CPU data
-	// ("cfd[0][1]", the CPU first), by its own name for a local ("flags")
-	// and as "LINE pending" for an interrupt line.
-	Var  string `json:"var"`
-	Kind string `json:"kind"` // "global", "percpu", "local" or "pending"
-	CPU  int    `json:"cpu"`  // the CPU whose copy it is; -1 for a global
-	Old  string `json:"old"`
-	New  string `json:"new"`
+	// ("cfd[0][1]", the CPU first), uniquely for a local ("CPU0
+	// smp_call_function_wait.c#2": its CPU, the handler and functions it
+	// is in, and which inlining) and as "LINE pending" for an interrupt
+	// line.
+	Var string `json:"var"`
+	// Short is, for a local, its name as the spec writes it: "c".
+	Short string `json:"short,omitempty"`
+	Kind  string `json:"kind"` // "global", "percpu", "local" or "pending"
+	CPU   int    `json:"cpu"`  // the CPU whose copy it is; -1 for a global
+	Old   string `json:"old"`
+	New   string `json:"new"`
 }
 
 // Explanation is model.Explanation with positions spelled out.
 type Explanation struct {
-	Stuck    []Stuck  `json:"stuck"`
-	Finished []int    `json:"finished"`
-	Pending  []string `json:"pending"`
+	Stuck    []Stuck   `json:"stuck"`
+	Finished []int     `json:"finished"`
+	Pending  []Pending `json:"pending"`
+}
+
+// Pending is a raised interrupt line that is not being taken.
+type Pending struct {
+	CPU    int    `json:"cpu"`
+	Line   string `json:"line"`
+	Reason string `json:"reason"` // "masked (IRQs off)", "can be taken"
 }
 
 // Stuck is a CPU that has not finished when the search stops.
@@ -155,16 +181,33 @@ type Stuck struct {
 	Col      int    `json:"col"`
 	Text     string `json:"text"`
 	Function string `json:"function"`
-	// Values are the shared variables the blocked statement reads.
+	// Values are the shared variables the blocked statement reads, with
+	// their values: "cfd[0][1] = true".
 	Values []string `json:"values"`
-	// Writers says which contexts could change them and why they do not.
-	Writers []string `json:"writers"`
+	// Writers are the contexts that could change one of them, and what
+	// each does instead.
+	Writers []Writer `json:"writers"`
+}
+
+// Writer is a thread or handler that may write a variable a stuck CPU
+// reads.
+type Writer struct {
+	Var string `json:"var"` // as in Stuck.Values: "cfd[0][1]"
+	// CPU is the writer's CPU; -1 when nothing but the stuck context
+	// writes Var (Context and Status are then empty).
+	CPU     int    `json:"cpu"`
+	Context string `json:"context"` // the thread's or the handler's name
+	Handler bool   `json:"handler"`
+	// Status says what it does instead: "blocked at line 134: await
+	// !cfd[me][c]", "ipi raised, masked (IRQs off)", "ipi not raised".
+	Status string `json:"status"`
 }
 
 // Value is a variable and its value in a state.
 type Value struct {
-	Var   string `json:"var"`
-	Kind  string `json:"kind"` // as in Change, or "irqs" for a CPU's IRQ flag
+	Var   string `json:"var"`             // as in Change
+	Short string `json:"short,omitempty"` // as in Change
+	Kind  string `json:"kind"`            // as in Change, or "irqs" for a CPU's IRQ flag
 	CPU   int    `json:"cpu"`
 	Value string `json:"value"`
 }
@@ -209,6 +252,10 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 		StatesPerSec: st.StatesPerSec,
 		PeakMemBytes: st.PeakHeapBytes,
 		StoreBytes:   st.StoreBytes,
+
+		HangCheckSeconds: st.HangCheck.Seconds(),
+		HangBytes:        st.HangBytes,
+		hangChecked:      checks&explore.CheckHang != 0 && st.HangCheck > 0,
 	}
 	if len(res.Trace) == 0 {
 		if res.Verdict == explore.Violation && res.Failure != nil {
@@ -216,19 +263,15 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 		}
 		return r
 	}
-	// Every CPU with a thread is unfinished at the start.
+	// The column titles name each CPU's thread: those unfinished at the
+	// start, and those of the CPUs that take a step (a thread may have
+	// finished before its first step, having nothing to do).
 	for _, k := range sys.Explain(res.Trace[0].State).Stuck {
 		r.threads[k.CPU] = k.Thread
 	}
-	done := finishedSet(sys, res.Trace[0].State)
 	for i := 1; i < len(res.Trace); i++ {
 		prev, next := res.Trace[i-1].State, res.Trace[i].State
-		info := sys.Describe(prev, res.Trace[i].Label, next)
-		s := r.step(i, info, file)
-		now := finishedSet(sys, next)
-		s.Finished = !done[info.CPU] && now[info.CPU]
-		done = now
-		r.Trace = append(r.Trace, s)
+		r.Trace = append(r.Trace, r.step(i, sys.Describe(prev, res.Trace[i].Label, next), file))
 	}
 	last := res.Trace[len(res.Trace)-1].State
 	if res.Verdict == explore.Hang {
@@ -299,10 +342,15 @@ func (r *Report) step(n int, info model.StepInfo, file string) Step {
 		Outcome:    info.Outcome,
 		IRQsBefore: info.IRQsBefore,
 		IRQsAfter:  info.IRQsAfter,
+		Reads:      info.Reads,
 		Changes:    []Change{},
+		Finished:   info.Finished,
 	}
 	if info.Handler != "" {
 		s.Context = info.Handler
+	}
+	if info.Thread != "" {
+		r.threads[info.CPU] = info.Thread
 	}
 	switch info.Kind {
 	case model.StepIRQEnter:
@@ -311,22 +359,35 @@ func (r *Report) step(n int, info model.StepInfo, file string) Step {
 		s.Kind = "irq-exit"
 	}
 	for _, c := range info.Changes {
-		s.Changes = append(s.Changes, Change{Var: varName(c.Kind, c.Name, c.Short), Kind: kindName(c.Kind), CPU: c.CPU, Old: c.Old, New: c.New})
+		v, short := varName(c.Kind, c.Name, c.Short)
+		s.Changes = append(s.Changes, Change{Var: v, Short: short, Kind: kindName(c.Kind), CPU: c.CPU, Old: c.Old, New: c.New})
 	}
 	return s
 }
 
-// varName names a slot as reports show it: locals and pending lines by
-// their short name (their CPU is given beside them), the rest as the spec
-// names them.
-func varName(kind model.SlotKind, name, short string) string {
+// varName names a slot as reports store it: a local by its unique name
+// (with its CPU) and its name as the spec writes it, a pending line or an
+// IRQ flag by its short name (the CPU is given beside it), the rest as
+// the spec names them.
+func varName(kind model.SlotKind, name, short string) (v, shortName string) {
 	switch kind {
-	case model.SlotLocal, model.SlotPending, model.SlotIRQ:
+	case model.SlotLocal:
+		return name, short
+	case model.SlotPending, model.SlotIRQ:
 		if short != "" {
-			return short
+			return short, ""
 		}
 	}
-	return name
+	return name, ""
+}
+
+// display is the name the text shows a variable by: a local's short name,
+// since it appears in its CPU's column.
+func display(v, short string) string {
+	if short != "" {
+		return short
+	}
+	return v
 }
 
 func kindName(k model.SlotKind) string {
@@ -357,13 +418,14 @@ func failure(err error, file string) *Failure {
 	case errors.As(err, &rt):
 		return &Failure{Kind: rt.Kind, Message: rt.Msg, File: file, Line: rt.Pos.Line, Col: rt.Pos.Col}
 	case errors.As(err, &inv):
-		return &Failure{Kind: "invariant violated", Message: inv.Msg, Invariant: inv.Name, File: file, Line: inv.Pos.Line, Col: inv.Pos.Col}
+		return &Failure{Kind: "invariant violated", Message: inv.Msg, Invariant: inv.Name, File: file, Line: inv.Pos.Line, Col: inv.Pos.Col,
+			Values: inv.Values}
 	}
 	return &Failure{Kind: "error", Message: err.Error()}
 }
 
 func explanation(e model.Explanation, file string) *Explanation {
-	x := &Explanation{Stuck: []Stuck{}, Finished: []int{}, Pending: []string{}}
+	x := &Explanation{Stuck: []Stuck{}, Finished: []int{}, Pending: []Pending{}}
 	for _, k := range e.Stuck {
 		s := Stuck{
 			CPU:      k.CPU,
@@ -377,25 +439,21 @@ func explanation(e model.Explanation, file string) *Explanation {
 			Text:     k.Text,
 			Function: k.Func,
 			Values:   append([]string{}, k.Values...),
-			Writers:  append([]string{}, k.Writers...),
+			Writers:  []Writer{},
 		}
 		if k.Handler != "" {
 			s.Context = k.Handler
 		}
+		for _, w := range k.Writers {
+			s.Writers = append(s.Writers, Writer{Var: w.Var, CPU: w.CPU, Context: w.Context, Handler: w.Handler, Status: w.Status})
+		}
 		x.Stuck = append(x.Stuck, s)
 	}
 	x.Finished = append(x.Finished, e.Finished...)
-	x.Pending = append(x.Pending, e.Pending...)
-	return x
-}
-
-// finishedSet reports, per CPU, whether it has nothing left to run in st.
-func finishedSet(sys *model.System, st []int32) []bool {
-	done := make([]bool, sys.NCPU)
-	for _, c := range sys.Explain(st).Finished {
-		done[c] = true
+	for _, p := range e.Pending {
+		x.Pending = append(x.Pending, Pending{CPU: p.CPU, Line: p.Line, Reason: p.Reason})
 	}
-	return done
+	return x
 }
 
 // endState lists the globals, per-CPU data, IRQ flags, pending lines and
@@ -411,7 +469,8 @@ func endState(sys *model.System, init, last []int32) []Value {
 		if init[i] == last[i] {
 			continue
 		}
-		out = append(out, Value{Var: varName(sl.Kind, sl.Name, sl.Short), Kind: kindName(sl.Kind), CPU: sl.CPU, Value: sl.Type.Format(last[i])})
+		v, short := varName(sl.Kind, sl.Name, sl.Short)
+		out = append(out, Value{Var: v, Short: short, Kind: kindName(sl.Kind), CPU: sl.CPU, Value: sl.Type.Format(last[i])})
 	}
 	// Globals first, then by CPU; within those, slot order.
 	slices.SortStableFunc(out, func(a, b Value) int { return a.CPU - b.CPU })

@@ -39,6 +39,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		if f := r.Failure; f != nil && len(r.Trace) > 0 {
 			fmt.Fprintln(b)
 			fmt.Fprintf(b, "%s\n", failureLine(f))
+			if len(f.Values) > 0 {
+				for _, l := range wrap("  the invariant reads "+strings.Join(f.Values, ", "), 100) {
+					fmt.Fprintln(b, l)
+				}
+			}
 		}
 		if len(r.EndState) > 0 {
 			fmt.Fprintln(b)
@@ -126,7 +131,11 @@ func (r *Report) statsLine() string {
 	line := fmt.Sprintf("%d %s, %d %s, depth %d", s.States, plural(int(s.States), "state", "states"),
 		s.Transitions, plural(int(s.Transitions), "transition", "transitions"), s.Depth)
 	if !r.NoTimings {
-		line += fmt.Sprintf(", %.2f s (%s states/s), peak memory %s", s.Seconds, si(s.StatesPerSec), mib(s.PeakMemBytes))
+		line += fmt.Sprintf(", %.2f s (%s states/s)", s.Seconds, si(s.StatesPerSec))
+		if s.hangChecked {
+			line += fmt.Sprintf(", hang check %.2f s", s.HangCheckSeconds)
+		}
+		line += ", peak memory " + mib(s.PeakMemBytes)
 	}
 	return line
 }
@@ -197,7 +206,11 @@ func (r *Report) rows() []row {
 			top := &st[len(st)-1]
 			rows = append(rows, headers(top, k.CPU, k.Function)...)
 			ind := top.indent + 2*len(top.funcs)
-			rows = append(rows, row{line: k.Line, cpu: k.CPU, cell: []string{pad(ind) + k.Text + "  <blocked>"}})
+			text := k.Text + "  <blocked>"
+			if len(k.Values) > 0 {
+				text += "  (" + strings.Join(k.Values, ", ") + ")"
+			}
+			rows = append(rows, row{line: k.Line, cpu: k.CPU, cell: []string{pad(ind) + text}})
 		}
 	}
 	return rows
@@ -223,10 +236,14 @@ func headers(top *frame, cpu int, fn string) []row {
 }
 
 // stepCell renders a step in its CPU's column at indentation ind: the
-// statement with the branch taken and the change of the IRQ flag, then
-// the variables it changed, then what ended the run if it failed.
+// statement with the values of the shared variables its condition read,
+// the branch taken and the change of the IRQ flag, then the variables it
+// stored to, then what ended the run if it failed.
 func (r *Report) stepCell(s Step, ind int) []string {
 	head := pad(ind) + s.Text
+	if len(s.Reads) > 0 {
+		head += "  (" + strings.Join(s.Reads, ", ") + ")"
+	}
 	if s.Outcome != "" {
 		head += "  → " + s.Outcome
 	}
@@ -236,37 +253,50 @@ func (r *Report) stepCell(s Step, ind int) []string {
 	cell := []string{head}
 	var shared, locals []string
 	for _, c := range s.Changes {
-		switch {
-		case c.Kind == "pending" && c.New == "true":
-			if s.Kind == "irq-enter" {
-				continue
+		switch c.Kind {
+		case "pending":
+			line := strings.TrimSuffix(c.Var, " pending")
+			switch {
+			case c.New == "true" && c.Old == "true":
+				// A raise that finds the line raised is lost: the
+				// handler will run once for both.
+				shared = append(shared, fmt.Sprintf("CPU%d %s already pending", c.CPU, line))
+			case c.New == "true":
+				shared = append(shared, fmt.Sprintf("CPU%d %s pending", c.CPU, line))
+			default:
+				shared = append(shared, fmt.Sprintf("CPU%d %s cleared", c.CPU, line)+unchanged(c))
 			}
-			shared = append(shared, fmt.Sprintf("CPU%d %s", c.CPU, c.Var))
-		case c.Kind == "pending":
-			if s.Kind != "irq-enter" {
-				shared = append(shared, fmt.Sprintf("CPU%d %s cleared", c.CPU, strings.TrimSuffix(c.Var, " pending")))
-			}
-		case c.Kind == "local":
-			if s.Kind == "irq-exit" { // a handler's locals die with it
-				continue
-			}
-			locals = append(locals, c.Var+" = "+c.New)
-		default:
-			if ch := c.Var + " = " + c.New; ch != s.Text {
-				shared = append(shared, ch)
+		case "local":
+			// A local's value is news even when it was the same before:
+			// it is what the step read.
+			locals = append(locals, display(c.Var, c.Short)+" = "+c.New)
+		case "global", "percpu":
+			// An assignment whose text says it all is not repeated, unless
+			// it stored the value the variable had.
+			if ch := c.Var + " = " + c.New; ch != s.Text || c.Old == c.New {
+				shared = append(shared, ch+unchanged(c))
 			}
 		}
 	}
 	if ch := append(shared, locals...); len(ch) > 0 {
 		cell = append(cell, pad(ind+2)+strings.Join(ch, ", "))
 	}
-	if s.Finished && s.Context == "task" {
+	if s.Finished {
 		cell = append(cell, pad(ind)+"(thread "+s.Thread+" finished)")
 	}
 	if s.Failed && r.Failure != nil {
 		cell = append(cell, pad(ind)+"^^ "+strings.ToUpper(r.Failure.Kind)+withMessage(r.Failure.Message))
 	}
 	return cell
+}
+
+// unchanged marks a store of the value a variable already had: a lost
+// update often shows as one.
+func unchanged(c Change) string {
+	if c.Old == c.New {
+		return " (unchanged)"
+	}
+	return ""
 }
 
 func irqs(on bool) string {
@@ -447,7 +477,9 @@ func pad(n int) string {
 	return strings.Repeat(" ", n)
 }
 
-// writeExplanation writes why each unfinished CPU of a deadlock is stuck.
+// writeExplanation writes why each unfinished CPU of a deadlock, or each
+// hung CPU of a hang, is stuck: where it is, the values of the variables
+// it waits on, and who could change them and why they do not.
 func (r *Report) writeExplanation(b *bufio.Writer) {
 	e := r.Explanation
 	if r.verdict == explore.Hang {
@@ -463,17 +495,13 @@ func (r *Report) writeExplanation(b *bufio.Writer) {
 		if k.Context != "task" {
 			ctx = fmt.Sprintf("%s handler, level %d", k.Context, k.Level)
 		}
-		fmt.Fprintf(b, "  CPU%d (%s, %s) at %s:%d\n", k.CPU, ctx, strings.Trim(irqs(k.IRQsOn), "[]"), k.File, k.Line)
-		text := k.Text
+		head := fmt.Sprintf("  CPU%d (%s, %s) at %s:%d  %s", k.CPU, ctx, strings.Trim(irqs(k.IRQsOn), "[]"), k.File, k.Line, k.Text)
 		if k.Function != "" {
-			text = innermost(k.Function) + ": " + text
+			head += "  in " + innermost(k.Function) + "()"
 		}
-		fmt.Fprintf(b, "       %s\n", text)
-		if len(k.Values) > 0 {
-			fmt.Fprintf(b, "       reads %s\n", strings.Join(k.Values, ", "))
-		}
-		for _, w := range k.Writers {
-			fmt.Fprintf(b, "       %s\n", w)
+		fmt.Fprintln(b, head)
+		for _, l := range waitLines(k) {
+			fmt.Fprintln(b, l)
 		}
 	}
 	if len(e.Pending) > 0 {
@@ -483,7 +511,7 @@ func (r *Report) writeExplanation(b *bufio.Writer) {
 			fmt.Fprintln(b, "  pending interrupts:")
 		}
 		for _, p := range e.Pending {
-			fmt.Fprintf(b, "    %s\n", p)
+			fmt.Fprintf(b, "    CPU%d %s: %s\n", p.CPU, p.Line, p.Reason)
 		}
 	} else {
 		fmt.Fprintln(b, "  pending interrupts: none")
@@ -496,6 +524,49 @@ func (r *Report) writeExplanation(b *bufio.Writer) {
 		fin = []string{"none"}
 	}
 	fmt.Fprintf(b, "  finished: %s\n", strings.Join(fin, ", "))
+}
+
+// waitLines says, for each shared variable a stuck CPU's statement reads,
+// its value and which contexts could write it and what each does instead:
+//
+//	cfd[0][1] is true; only CPU1's ipi handler writes it: ipi raised, masked (IRQs off)
+func waitLines(k Stuck) []string {
+	const ind = "       "
+	var out []string
+	for _, v := range k.Values {
+		name, val, ok := strings.Cut(v, " = ")
+		if !ok {
+			out = append(out, ind+v)
+			continue
+		}
+		var ws []Writer
+		for _, w := range k.Writers {
+			if w.Var == name && w.CPU >= 0 {
+				ws = append(ws, w)
+			}
+		}
+		what := fmt.Sprintf("%s is %s", name, val)
+		switch len(ws) {
+		case 0:
+			out = append(out, ind+what+"; nothing else writes it")
+		case 1:
+			out = append(out, ind+what+"; only "+writerName(ws[0])+" writes it: "+ws[0].Status)
+		default:
+			out = append(out, ind+what+"; it is written by:")
+			for _, w := range ws {
+				out = append(out, ind+"  "+writerName(w)+": "+w.Status)
+			}
+		}
+	}
+	return out
+}
+
+// writerName names a writer: "CPU1's ipi handler", "CPU0's thread flush_tlb_mm".
+func writerName(w Writer) string {
+	if w.Handler {
+		return fmt.Sprintf("CPU%d's %s handler", w.CPU, w.Context)
+	}
+	return fmt.Sprintf("CPU%d's thread %s", w.CPU, w.Context)
 }
 
 // innermost returns the last function of "a > b > c".
@@ -516,6 +587,13 @@ func (r *Report) writeEndState(b *bufio.Writer) {
 		failed = r.Trace[n-1].CPU
 	}
 	fmt.Fprintln(b, "State at the end (what differs from the initial state):")
+	// A local goes by its name in the spec, unless two of the CPU's do.
+	shorts := map[string]int{}
+	for _, v := range r.EndState {
+		if v.Kind == "local" && v.CPU == failed {
+			shorts[v.Short]++
+		}
+	}
 	var cur = -2
 	var parts []string
 	flush := func() {
@@ -554,7 +632,11 @@ func (r *Report) writeEndState(b *bufio.Writer) {
 				parts = append(parts, v.Var+" = false")
 			}
 		case "local":
-			parts = append(parts, "local "+v.Var+" = "+v.Value)
+			name := v.Short
+			if shorts[v.Short] > 1 || name == "" {
+				name = strings.TrimPrefix(v.Var, cpuTitle(v.CPU)+" ")
+			}
+			parts = append(parts, "local "+name+" = "+v.Value)
 		default:
 			parts = append(parts, v.Var+" = "+v.Value)
 		}

@@ -25,6 +25,10 @@ const (
 	// can only go round a bottom strongly connected component that misses
 	// a goal, such as a CPU spinning on a lock while a timer ticks.
 	Hang
+	// Uncovered: the search found nothing wrong, but a condition the
+	// System declares must be reachable (Coverage) never held: the spec
+	// may verify only because its interesting states are never reached.
+	Uncovered
 )
 
 // String returns the verdict in capitals, as reports print it.
@@ -40,6 +44,8 @@ func (v Verdict) String() string {
 		return "INCOMPLETE"
 	case Hang:
 		return "HANG"
+	case Uncovered:
+		return "UNCOVERED"
 	}
 	return fmt.Sprintf("Verdict(%d)", int(v))
 }
@@ -101,6 +107,9 @@ type Result struct {
 	// (the last of Trace for the first step), and the last step's State
 	// is the last state of Trace.
 	Cycle []Step
+	// Uncovered, for Uncovered, names the coverage conditions no
+	// reachable state met, in the System's order.
+	Uncovered []string
 	// UnmetGoals, for Hang, are the goals of Liveness.AllGoals that no
 	// state or transition of the stuck region meets.
 	UnmetGoals uint64

@@ -54,6 +54,9 @@ func Run(ctx context.Context, sys System, opt Options) Result {
 	if live, ok := sys.(Liveness); ok && r.Verdict == Verified && e.checks&CheckHang != 0 {
 		r = e.hang(live)
 	}
+	if r.Verdict == Verified && e.cov != nil {
+		r = e.uncovered(r)
+	}
 	e.mon.stop()
 	r.Stats = e.stats(time.Since(start))
 	return r
@@ -71,6 +74,7 @@ type explorer struct {
 	limit  int      // states the store may hold
 	bound  int      // Options.MaxDepth
 	checks Check    // Options.Checks, CheckAll for zero
+	cov    *coverage // nil unless sys implements Coverage and safety is checked
 	mon    *monitor
 
 	// The state being expanded.
@@ -114,6 +118,7 @@ func newExplorer(sys System, opt Options) *explorer {
 	if e.checks == 0 {
 		e.checks = CheckAll
 	}
+	e.cov = newCoverage(sys, e.checks)
 	e.buf = l.Pack(e.buf, sys.Initial())
 	e.store.Insert(e.buf)
 	e.parent = append(e.parent, 0)
@@ -178,6 +183,7 @@ func (e *explorer) check() error {
 	if e.checks&CheckSafety == 0 {
 		return nil
 	}
+	e.cover()
 	return e.sys.Check(e.cur)
 }
 

@@ -4,7 +4,9 @@ package model
 type File struct {
 	Name     string // file name used in diagnostics
 	Src      []byte
+	Source   *Source
 	Protocol *Ident
+	Library  bool   // the file starts with library NAME;, for import
 	Doc      string // the optional description after the protocol name
 	Decls    []Decl
 }
@@ -100,12 +102,35 @@ type (
 		On   CPUSet
 		Body *Block
 	}
-	// InvariantDecl is `invariant NAME ["message"]: EXPR;`.
+	// InvariantDecl is `invariant NAME ["message"]: EXPR;`, or with
+	// Cover set `cover NAME ["message"]: EXPR;`: a condition that some
+	// reachable state must satisfy.
 	InvariantDecl struct {
+		At    Pos
+		Cover bool
+		Name  *Ident
+		Msg   string
+		Cond  Expr
+	}
+	// ImportDecl is `import "PATH";`: a library's declarations.
+	ImportDecl struct {
 		At   Pos
-		Name *Ident
-		Msg  string
-		Cond Expr
+		Path string
+	}
+	// ExpectDecl is `expect VERDICT ["detail"] [when COND];`: the verdict
+	// the spec expects under the params COND (over params only) selects.
+	ExpectDecl struct {
+		At      Pos
+		Verdict *Ident
+		Detail  string
+		When    Expr // nil: otherwise
+	}
+	// MatrixDecl is `matrix NAME = V, ...;`: the values ipicheck test
+	// tries for a param.
+	MatrixDecl struct {
+		At     Pos
+		Name   *Ident
+		Values []Expr
 	}
 )
 
@@ -142,6 +167,9 @@ func (d *InterruptDecl) Pos() Pos { return d.At }
 func (d *FuncDecl) Pos() Pos      { return d.At }
 func (d *ThreadDecl) Pos() Pos    { return d.At }
 func (d *InvariantDecl) Pos() Pos { return d.At }
+func (d *ImportDecl) Pos() Pos    { return d.At }
+func (d *ExpectDecl) Pos() Pos    { return d.At }
+func (d *MatrixDecl) Pos() Pos    { return d.At }
 
 func (*ParamDecl) declNode()     {}
 func (*ConstDecl) declNode()     {}
@@ -151,6 +179,9 @@ func (*InterruptDecl) declNode() {}
 func (*FuncDecl) declNode()      {}
 func (*ThreadDecl) declNode()    {}
 func (*InvariantDecl) declNode() {}
+func (*ImportDecl) declNode()    {}
+func (*ExpectDecl) declNode()    {}
+func (*MatrixDecl) declNode()    {}
 
 // Types as written.
 type (

@@ -27,6 +27,9 @@ func Load(filename string, src []byte, set map[string]string) (*System, error) {
 // overrides. Errors in the spec come back as an ErrorList; a bad override
 // as a plain error naming the param.
 func Compile(f *File, set map[string]string) (*System, error) {
+	if f.Library {
+		return nil, ErrorList{{File: f.Name, Pos: f.Protocol.At, Msg: "this is a library: import it from a protocol (import \"" + f.Protocol.Name + "\";) and check that", line: sourceLine(f.Src, f.Protocol.At.Line)}}
+	}
 	c := &compiler{
 		d:    &diag{file: f.Name, src: f.Src},
 		file: f,
@@ -37,6 +40,9 @@ func Compile(f *File, set map[string]string) (*System, error) {
 	if f.Protocol != nil {
 		c.sys.Name = f.Protocol.Name
 	}
+	merged := *f
+	merged.Decls = c.withImports(f)
+	c.file = &merged
 	if err := c.compileFile(); err != nil {
 		return nil, err
 	}
@@ -128,7 +134,7 @@ func (c *compiler) compileFile() error {
 		return fmt.Errorf("--set %s: %s declares no such param (params: %s)", names[0], c.sys.Name, strings.Join(have, ", "))
 	}
 	if c.ncpu == 0 && len(c.d.errs) == 0 {
-		pos := Pos{1, 1}
+		pos := Pos{Line: 1, Col: 1, Src: f.Source}
 		if f.Protocol != nil {
 			pos = f.Protocol.At
 		}
@@ -172,9 +178,14 @@ func (c *compiler) compileFile() error {
 	}
 	for _, d := range f.Decls {
 		if inv, ok := d.(*InvariantDecl); ok {
-			c.invariant(inv)
+			if inv.Cover {
+				c.cover(inv)
+			} else {
+				c.invariant(inv)
+			}
 		}
 	}
+	c.expectations()
 	if len(c.d.errs) > 0 {
 		return nil
 	}
@@ -476,7 +487,7 @@ func (c *compiler) invariant(d *InvariantDecl) {
 		c.errorf(d.Cond.Pos(), "invariant %s must be a condition (bool), not %s", d.Name.Name, x.t)
 		return
 	}
-	c.sys.invariants = append(c.sys.invariants, &invariant{name: d.Name.Name, msg: d.Msg, pos: d.At, cond: x.eval, text: exprText(c.file.Src, d.Cond)})
+	c.sys.invariants = append(c.sys.invariants, &invariant{name: d.Name.Name, msg: d.Msg, pos: d.At, cond: x.eval, text: exprText(d.Cond)})
 }
 
 // buildLayout turns the slot specs into the state layout, slot names and

@@ -159,7 +159,7 @@ func (c *compiler) builtinStmt(sc *scope, s *CallStmt) bool {
 		return true
 	}
 	sys := c.sys
-	in := &instr{op: opExec, pos: s.At, text: stmtText(c.file.Src, s.Span)}
+	in := &instr{op: opExec, pos: s.At, text: stmtText(s.Span)}
 	switch name {
 	case "local_irq_disable", "local_irq_enable":
 		if !c.wantArgs(call, 0, 0) {

@@ -71,7 +71,8 @@ func mergeReads(a, b []string) []string {
 }
 
 // exprText returns an expression's source text, white space folded.
-func exprText(src []byte, x Expr) string {
+func exprText(x Expr) string {
+	src := x.Pos().text()
 	start, end := exprSpan(src, x)
 	if start < 0 || end > len(src) || start >= end {
 		return "expression"
@@ -460,7 +461,7 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 		return badExpr()
 	}
 	if a.t.Kind != KArray {
-		c.errorf(x.At, "cannot index %s of type %s", exprText(c.file.Src, x.X), a.t)
+		c.errorf(x.At, "cannot index %s of type %s", exprText(x.X), a.t)
 		return badExpr()
 	}
 	if !i.t.numeric() {
@@ -477,7 +478,7 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 		return badExpr()
 	}
 	base, f, pos := a.addr, i.eval, x.At
-	text := exprText(c.file.Src, x.X)
+	text := exprText(x.X)
 	e := storage(a.t.Elem, func(m *machine) int {
 		k := f(m)
 		if k < 0 || k >= n {
@@ -513,7 +514,7 @@ func (c *compiler) field(sc *scope, x *FieldExpr) *cexpr {
 		return a
 	}
 	if a.t.Kind != KStruct || a.addr == nil {
-		c.errorf(x.Field.At, "%s has no fields: it is %s", exprText(c.file.Src, x.X), a.t)
+		c.errorf(x.Field.At, "%s has no fields: it is %s", exprText(x.X), a.t)
 		return badExpr()
 	}
 	for _, f := range a.t.Fields {

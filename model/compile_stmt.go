@@ -8,7 +8,7 @@ func (c *compiler) block(sc *scope, b *Block) {
 	}
 }
 
-func (c *compiler) text(s *Span) string { return stmtText(c.file.Src, *s) }
+func (c *compiler) text(s *Span) string { return stmtText(*s) }
 
 func (c *compiler) stmt(sc *scope, s Stmt) {
 	switch s := s.(type) {
@@ -39,7 +39,7 @@ func (c *compiler) stmt(sc *scope, s Stmt) {
 		x := c.condExpr(sc, s.Cond, "assert")
 		f, pos, msg := x.eval, s.At, s.Msg
 		if msg == "" {
-			msg = exprText(c.file.Src, s.Cond)
+			msg = exprText(s.Cond)
 		}
 		c.emit(&instr{op: opExec, cond: f, pos: s.At, text: c.text(&s.Span), reads: x.reads, exec: func(m *machine) {
 			if f(m) == 0 && m.err == nil {
@@ -111,7 +111,7 @@ func (c *compiler) assign(sc *scope, s *AssignStmt) {
 		return
 	}
 	if dst.addr == nil {
-		c.errorf(s.LHS.Pos(), "cannot assign to %s", exprText(c.file.Src, s.LHS))
+		c.errorf(s.LHS.Pos(), "cannot assign to %s", exprText(s.LHS))
 		return
 	}
 	if call, ok := s.RHS.(*CallExpr); ok && c.isFunc(sc, call) {
@@ -308,12 +308,12 @@ func (c *compiler) atomicStmt(sc *scope, s *AtomicStmt) {
 // atomicText quotes an atomic block: its single statement when it has
 // one, else "atomic { first; ... }".
 func atomicText(c *compiler, s *AtomicStmt) string {
-	src := c.file.Src
+	src := s.At.text()
 	start, end := s.Off, offsetOf(src, s.Body.Close)+1
 	if end > len(src) || start >= end {
 		return "atomic { ... }"
 	}
-	t := stmtText(src, Span{Off: start, End: end})
+	t := stmtText(Span{At: s.At, Off: start, End: end})
 	if len(t) > 60 {
 		t = t[:56] + " ...}"
 	}
@@ -393,7 +393,7 @@ func (c *compiler) inline(sc *scope, fn *FuncDecl, args []Expr, pos Pos, span Sp
 		return
 	}
 	fsc := newScope(c.top)
-	text := stmtText(c.file.Src, span)
+	text := stmtText(span)
 	for i, p := range fn.Params {
 		t := c.resolveType(c.top, p.Type)
 		a := c.expr(sc, args[i])

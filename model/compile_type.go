@@ -97,7 +97,7 @@ func (c *compiler) constExpr(sc *scope, x Expr) *cexpr {
 	defer func() { c.cur = saved }()
 	e := c.expr(sc, x)
 	if !e.bad && !e.isConst {
-		c.errorf(x.Pos(), "%s is not a constant: only literals, params, consts and enum members are allowed here", exprText(c.file.Src, x))
+		c.errorf(x.Pos(), "%s is not a constant: only literals, params, consts and enum members are allowed here", exprText(x))
 		e.bad = true
 	}
 	if e.bad {

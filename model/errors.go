@@ -62,7 +62,7 @@ type diag struct {
 
 func (d *diag) errorf(pos Pos, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	key := fmt.Sprintf("%d:%d:%s", pos.Line, pos.Col, msg)
+	key := fmt.Sprintf("%s:%d:%d:%s", pos.File(), pos.Line, pos.Col, msg)
 	if d.seen == nil {
 		d.seen = make(map[string]bool)
 	}
@@ -70,11 +70,18 @@ func (d *diag) errorf(pos Pos, format string, args ...any) {
 		return
 	}
 	d.seen[key] = true
-	d.errs = append(d.errs, &Error{File: d.file, Pos: pos, Msg: msg, line: sourceLine(d.src, pos.Line)})
+	file, src := d.file, d.src
+	if pos.Src != nil { // an imported library's position
+		file, src = pos.Src.Name, pos.Src.Text
+	}
+	d.errs = append(d.errs, &Error{File: file, Pos: pos, Msg: msg, line: sourceLine(src, pos.Line)})
 }
 
 func (d *diag) sorted() ErrorList {
 	sort.SliceStable(d.errs, func(i, j int) bool {
+		if d.errs[i].File != d.errs[j].File {
+			return d.errs[i].File == d.file // the spec's own errors first
+		}
 		a, b := d.errs[i].Pos, d.errs[j].Pos
 		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
 	})

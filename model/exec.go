@@ -103,7 +103,11 @@ func (m *machine) setCPU(cpu int) {
 // fail records the first runtime error of a step.
 func (m *machine) fail(pos Pos, kind, format string, args ...any) {
 	if m.err == nil {
-		m.err = &RuntimeError{File: m.sys.File.Name, Pos: pos, Kind: kind, Msg: fmt.Sprintf(format, args...)}
+		file := pos.File()
+		if file == "" {
+			file = m.sys.File.Name
+		}
+		m.err = &RuntimeError{File: file, Pos: pos, Kind: kind, Msg: fmt.Sprintf(format, args...)}
 	}
 }
 

@@ -232,7 +232,7 @@ type recKey struct {
 
 func newRecognizer(t *testing.T, g ebnf.Grammar, src []byte) *recognizer {
 	r := &recognizer{t: t, g: g, memo: map[recKey][]int{}, busy: map[recKey]bool{}}
-	lx := newLexer(src, func(pos Pos, format string, args ...any) {
+	lx := newLexer(&Source{Name: "grammar", Text: src}, func(pos Pos, format string, args ...any) {
 		t.Fatalf("lexer error at %s: %s", pos, fmt.Sprintf(format, args...))
 	})
 	for {
@@ -569,7 +569,7 @@ func TestGrammarLexical(t *testing.T) {
 			derive(g[name].Expr, &b)
 			text := b.String()
 			var errs []string
-			lx := newLexer([]byte(text), func(pos Pos, format string, args ...any) {
+			lx := newLexer(&Source{Name: "doc", Text: []byte(text)}, func(pos Pos, format string, args ...any) {
 				errs = append(errs, fmt.Sprintf(format, args...))
 			})
 			it := lx.next()

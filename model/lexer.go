@@ -9,6 +9,7 @@ import (
 // reported through errf and skipped, so the parser can go on and report
 // further independent errors.
 type lexer struct {
+	file *Source
 	src  []byte
 	off  int
 	line int
@@ -26,11 +27,11 @@ type item struct {
 	val int64 // value of an INT
 }
 
-func newLexer(src []byte, errf func(Pos, string, ...any)) *lexer {
-	return &lexer{src: src, line: 1, col: 1, errf: errf}
+func newLexer(file *Source, errf func(Pos, string, ...any)) *lexer {
+	return &lexer{file: file, src: file.Text, line: 1, col: 1, errf: errf}
 }
 
-func (l *lexer) pos() Pos { return Pos{l.line, l.col} }
+func (l *lexer) pos() Pos { return Pos{Line: l.line, Col: l.col, Src: l.file} }
 
 func (l *lexer) advance() {
 	if l.src[l.off] == '\n' {

@@ -5,11 +5,15 @@ import "strings"
 // Parse parses a spec file. It returns the tree built so far together with
 // every syntax error found; the tree is only meaningful when err is nil.
 func Parse(filename string, src []byte) (*File, error) {
-	p := &parser{d: &diag{file: filename, src: src}}
-	p.lex = newLexer(src, p.d.errorf)
+	return parseSource(&Source{Name: filename, Text: src})
+}
+
+func parseSource(file *Source) (*File, error) {
+	p := &parser{d: &diag{file: file.Name, src: file.Text}}
+	p.lex = newLexer(file, p.d.errorf)
 	p.next()
 	f := p.parseFile()
-	f.Name, f.Src = filename, src
+	f.Name, f.Src, f.Source = file.Name, file.Text, file
 	return f, p.d.sorted().Err()
 }
 
@@ -78,9 +82,10 @@ func (p *parser) parseFile() (f *File) {
 			}
 		}
 	}()
-	if p.tok.tok != PROTOCOL {
-		p.errorf(p.tok.pos, "a spec starts with 'protocol NAME;', found %s", p.tok)
+	if p.tok.tok != PROTOCOL && p.tok.tok != LIBRARY {
+		p.errorf(p.tok.pos, "a spec starts with 'protocol NAME;' (a library with 'library NAME;'), found %s", p.tok)
 	} else {
+		f.Library = p.tok.tok == LIBRARY
 		p.next()
 		f.Protocol = p.ident("after 'protocol'")
 		if p.tok.tok == STRING {
@@ -115,7 +120,7 @@ func (p *parser) syncDecl() {
 				p.next()
 				return
 			}
-		case PARAM, CONST, TYPE, VAR, PERCPU, FUNC, THREAD, INTERRUPT, INVARIANT:
+		case PARAM, CONST, TYPE, VAR, PERCPU, FUNC, THREAD, INTERRUPT, INVARIANT, IMPORT, EXPECT, MATRIX, COVER:
 			if depth == 0 {
 				return
 			}
@@ -204,20 +209,58 @@ func (p *parser) parseDecl() Decl {
 		d.On = p.parseCPUSet()
 		d.Body = p.parseBlock("of the thread")
 		return d
-	case INVARIANT:
-		d := &InvariantDecl{At: p.tok.pos}
+	case INVARIANT, COVER:
+		what := p.tok.tok.String()
+		d := &InvariantDecl{At: p.tok.pos, Cover: p.tok.tok == COVER}
 		p.next()
-		d.Name = p.ident("after 'invariant'")
+		d.Name = p.ident("after '" + what + "'")
 		if p.tok.tok == STRING {
 			d.Msg = p.tok.lit
 			p.next()
 		}
-		p.expect(COLON, "after the invariant name")
+		p.expect(COLON, "after the "+what+" name")
 		d.Cond = p.parseExpr()
-		p.expect(SEMI, "after the invariant")
+		p.expect(SEMI, "after the "+what)
+		return d
+	case IMPORT:
+		d := &ImportDecl{At: p.tok.pos}
+		p.next()
+		if p.tok.tok != STRING {
+			p.errorf(p.tok.pos, "expected a library name or path in quotes after 'import', found %s", p.tok)
+		} else {
+			d.Path = p.tok.lit
+			p.next()
+		}
+		p.expect(SEMI, "after the import")
+		return d
+	case EXPECT:
+		d := &ExpectDecl{At: p.tok.pos}
+		p.next()
+		d.Verdict = p.ident("of a verdict after 'expect' (verified, deadlock, hang, violation, uncovered)")
+		if p.tok.tok == STRING {
+			d.Detail = p.tok.lit
+			p.next()
+		}
+		if p.got(WHEN) {
+			d.When = p.parseExpr()
+		}
+		p.expect(SEMI, "after the expectation")
+		return d
+	case MATRIX:
+		d := &MatrixDecl{At: p.tok.pos}
+		p.next()
+		d.Name = p.ident("of a param after 'matrix'")
+		p.expect(ASSIGN, "after the param name (matrix NAME = V1, V2, ...;)")
+		for {
+			d.Values = append(d.Values, p.parseExpr())
+			if !p.got(COMMA) {
+				break
+			}
+		}
+		p.expect(SEMI, "after the matrix values")
 		return d
 	}
-	p.errorf(p.tok.pos, "expected a declaration (param, const, type, var, percpu var, func, interrupt, thread, invariant), found %s", p.tok)
+	p.errorf(p.tok.pos, "expected a declaration (param, const, type, var, percpu var, func, interrupt, thread, invariant, cover, import, expect, matrix), found %s", p.tok)
 	p.next()
 	p.syncDecl()
 	return nil
@@ -621,7 +664,8 @@ func (p *parser) parsePostfix(x Expr) Expr {
 
 // stmtText returns the source text of a statement head with runs of
 // white space folded, as traces quote it.
-func stmtText(src []byte, s Span) string {
+func stmtText(s Span) string {
+	src := s.At.text()
 	if s.Off < 0 || s.End > len(src) || s.Off >= s.End {
 		return ""
 	}

@@ -30,6 +30,10 @@ type System struct {
 	handlers   []*handler // sorted by level, highest first
 	threads    []*thread  // per CPU; nil for an idle CPU
 	invariants []*invariant
+	covers     []*invariant // conditions some reachable state must meet
+	expected   *Expectation
+	expects    int
+	matrix     []MatrixParam
 	init       []int32
 	nregs      int
 	machines   sync.Pool

@@ -2,13 +2,37 @@ package model
 
 import "fmt"
 
-// Pos is a position in a spec file: 1-based line and column.
+// Source is a spec or library file's name and text.
+type Source struct {
+	Name string
+	Text []byte
+}
+
+// Pos is a position in a spec or library file: 1-based line and column,
+// and the file.
 type Pos struct {
 	Line, Col int
+	Src       *Source
 }
 
 // String formats the position as line:col.
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// File is the name of the position's file ("" if unknown).
+func (p Pos) File() string {
+	if p.Src == nil {
+		return ""
+	}
+	return p.Src.Name
+}
+
+// text returns the position's file text.
+func (p Pos) text() []byte {
+	if p.Src == nil {
+		return nil
+	}
+	return p.Src.Text
+}
 
 // IsValid reports whether the position is set.
 func (p Pos) IsValid() bool { return p.Line > 0 }
@@ -84,6 +108,12 @@ const (
 	EXISTS
 	REF
 	PROGRESS
+	IMPORT
+	LIBRARY
+	EXPECT
+	WHEN
+	MATRIX
+	COVER
 	keywordEnd
 )
 
@@ -101,7 +131,8 @@ var tokenNames = [...]string{
 	ATOMIC: "atomic", CHOOSE: "choose", OR: "or", ASSERT: "assert",
 	RETURN: "return", BREAK: "break", CONTINUE: "continue", SKIP: "skip",
 	TRUE: "true", FALSE: "false", FORALL: "forall", EXISTS: "exists", REF: "ref",
-	PROGRESS: "progress",
+	PROGRESS: "progress", IMPORT: "import", LIBRARY: "library", EXPECT: "expect",
+	WHEN: "when", MATRIX: "matrix", COVER: "cover",
 }
 
 // String returns the token's spelling, or a description for literals.

@@ -66,6 +66,7 @@ type Report struct {
 	MaxWidth int `json:"-"`
 
 	params  []model.Param // in declaration order, for the text header
+	sysFile string        // the spec's file name inside the model, to tell library steps apart
 	threads []string      // per CPU, "" when it has none or none is known
 	ncpu    int
 	verdict explore.Verdict
@@ -235,6 +236,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 		Verdict:     res.Verdict.String(),
 		Incomplete:  res.Incomplete,
 		params:      sys.Params,
+		sysFile:     sys.File.Name,
 		threads:     make([]string, sys.NCPU),
 		ncpu:        sys.NCPU,
 		verdict:     res.Verdict,
@@ -327,6 +329,9 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 
 // step converts the description of trace step n.
 func (r *Report) step(n int, info model.StepInfo, file string) Step {
+	if f := info.Pos.File(); f != "" && f != r.sysFile {
+		file = f // a step in an imported library
+	}
 	s := Step{
 		N:          n,
 		CPU:        info.CPU,

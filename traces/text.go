@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"path/filepath"
 	"bufio"
 	"fmt"
 	"io"
@@ -140,11 +141,23 @@ func (r *Report) statsLine() string {
 	return line
 }
 
+// where names a step's line for the table: the number alone in the spec
+// itself, with the library's name in an imported one (kernel:41).
+func (r *Report) where(file string, line int) string {
+	if line <= 0 {
+		return ""
+	}
+	if file == "" || file == r.File {
+		return fmt.Sprint(line)
+	}
+	return fmt.Sprintf("%s:%d", strings.TrimSuffix(filepath.Base(file), ".ipi"), line)
+}
+
 // A row of the trace table: one step of one CPU, or a function that CPU
 // enters.
 type row struct {
 	n    int // the step number; 0 for a function header
-	line int // the spec line; 0 for none
+	line string // the spec line, or lib:line for a library's; "" for none
 	cpu  int
 	// cell holds the text lines of the CPU's column, each with its
 	// indentation; long lines are wrapped when the table is drawn.
@@ -184,7 +197,7 @@ func (r *Report) rows() []row {
 			// <Interrupt>: the function it was in may have returned
 			// since its last step.
 			ind := top.indent
-			rows = append(rows, row{n: s.N, line: s.Line, cpu: s.CPU, cell: r.stepCell(s, ind)})
+			rows = append(rows, row{n: s.N, line: r.where(s.File, s.Line), cpu: s.CPU, cell: r.stepCell(s, ind)})
 			stacks[s.CPU] = append(st, frame{indent: ind + 2})
 			continue
 		case "irq-exit":
@@ -192,11 +205,11 @@ func (r *Report) rows() []row {
 			if len(st) > 1 {
 				stacks[s.CPU] = st[:len(st)-1]
 			}
-			rows = append(rows, row{n: s.N, line: s.Line, cpu: s.CPU, cell: r.stepCell(s, max(0, ind))})
+			rows = append(rows, row{n: s.N, line: r.where(s.File, s.Line), cpu: s.CPU, cell: r.stepCell(s, max(0, ind))})
 			continue
 		}
 		rows = append(rows, headers(top, s.CPU, s.Function)...)
-		rows = append(rows, row{n: s.N, line: s.Line, cpu: s.CPU, cell: r.stepCell(s, top.indent+2*len(top.funcs))})
+		rows = append(rows, row{n: s.N, line: r.where(s.File, s.Line), cpu: s.CPU, cell: r.stepCell(s, top.indent+2*len(top.funcs))})
 	}
 	// After a deadlock, each stuck CPU's column ends with the statement it
 	// cannot get past.
@@ -210,7 +223,7 @@ func (r *Report) rows() []row {
 			if len(k.Values) > 0 {
 				text += "  (" + strings.Join(k.Values, ", ") + ")"
 			}
-			rows = append(rows, row{line: k.Line, cpu: k.CPU, cell: []string{pad(ind) + text}})
+			rows = append(rows, row{line: r.where(k.File, k.Line), cpu: k.CPU, cell: []string{pad(ind) + text}})
 		}
 	}
 	return rows
@@ -333,7 +346,7 @@ func (r *Report) writeTable(b *bufio.Writer) {
 	nw := max(1, len(fmt.Sprint(len(r.Trace))))
 	lw := 4
 	for _, rw := range rows {
-		lw = max(lw, len(fmt.Sprint(rw.line)))
+		lw = max(lw, len(rw.line))
 	}
 	lead := func(n, line string) string {
 		return fmt.Sprintf("%*s  %*s  ", nw+1, n, lw, line)
@@ -359,8 +372,8 @@ func (r *Report) writeTable(b *bufio.Writer) {
 			if i == 0 && rw.n > 0 {
 				n = fmt.Sprint(rw.n)
 			}
-			if i == 0 && rw.line > 0 {
-				line = fmt.Sprint(rw.line)
+			if i == 0 {
+				line = rw.line
 			}
 			cells := make([]string, r.ncpu)
 			cells[rw.cpu] = l

@@ -67,6 +67,7 @@ type compiler struct {
 	called   map[*FuncDecl]bool
 
 	cur   *ctxBuilder // the thread or handler being compiled
+	types map[TypeExpr]*Type
 	nregs int         // quantifier registers allocated
 }
 
@@ -283,7 +284,7 @@ func (c *compiler) topVar(d *VarDecl) {
 // variables an expression of me. It returns the value of each leaf slot.
 func (c *compiler) initFunc(d *VarDecl, t *Type) func(cpu, leaf int) int32 {
 	if d.Init == nil {
-		return func(int, int) int32 { return 0 }
+		return nil
 	}
 	sc := newScope(c.top)
 	saved := c.cur
@@ -291,43 +292,52 @@ func (c *compiler) initFunc(d *VarDecl, t *Type) func(cpu, leaf int) int32 {
 	defer func() { c.cur = saved }()
 	x := c.expr(sc, d.Init)
 	if x.bad {
-		return func(int, int) int32 { return 0 }
+		return nil
 	}
 	if !assignable(t, x.t) {
 		c.errorf(d.Init.Pos(), "cannot initialise %s of type %s with a value of type %s", d.Name.Name, t, x.t)
-		return func(int, int) int32 { return 0 }
+		return nil
 	}
 	if !t.Scalar() {
 		c.errorf(d.Init.Pos(), "only scalar variables take an initialiser; aggregates start at their zero values")
-		return func(int, int) int32 { return 0 }
+		return nil
 	}
 	if x.isConst && (x.val < t.Lo || x.val > t.Hi) {
 		c.errorf(d.Init.Pos(), "initial value %d of %s is outside %s", x.val, d.Name.Name, t)
 	}
-	sys := c.sys
+	if x.isConst {
+		return func(int, int) int32 { return x.val }
+	}
+	// An initialiser of me is evaluated for each CPU when the layout is
+	// built, and checked there.
 	return func(cpu, _ int) int32 {
-		if x.isConst {
-			return x.val
-		}
-		m := &machine{sys: sys, regs: make([]int32, 1)}
+		m := &machine{sys: c.sys, regs: make([]int32, c.nregs+1)}
 		m.cpu = cpu
-		return x.eval(m)
+		v := x.eval(m)
+		if m.err != nil {
+			c.errorf(d.Init.Pos(), "initial value of %s on CPU %d: %s", d.Name.Name, cpu, m.err.Kind)
+			return t.zero()
+		}
+		if v < t.Lo || v > t.Hi {
+			c.errorf(d.Init.Pos(), "initial value %d of %s on CPU %d is outside %s", v, d.Name.Name, cpu, t)
+			return t.zero()
+		}
+		return v
 	}
 }
 
-// leafSpecs flattens a variable of type t into scalar slot specs.
+// leafSpecs flattens a variable of type t into scalar slot specs; init,
+// if not nil, gives each leaf's initial value on a CPU.
 func leafSpecs(t *Type, name string, kind SlotKind, init func(cpu, leaf int) int32) []slotSpec {
 	var out []slotSpec
 	forLeaves(t, name, func(n string, lt *Type) {
 		leaf := len(out)
 		z := lt.zero()
-		out = append(out, slotSpec{name: n, short: n, kind: kind, typ: lt, lo: lt.Lo, hi: lt.Hi,
-			init: func(cpu int) int32 {
-				if v := init(cpu, leaf); v != 0 {
-					return v
-				}
-				return z
-			}})
+		f := func(int) int32 { return z }
+		if init != nil {
+			f = func(cpu int) int32 { return init(cpu, leaf) }
+		}
+		out = append(out, slotSpec{name: n, short: n, kind: kind, typ: lt, lo: lt.Lo, hi: lt.Hi, init: f})
 	})
 	return out
 }
@@ -358,7 +368,7 @@ func (c *compiler) declareHandlers() {
 		}
 		h := &handler{name: d.Name.Name, kind: d.Kind, pos: d.At, level: 1, pendingOff: -1}
 		if d.Level != nil {
-			lv := c.constExpr(c.top, d.Level)
+			lv := c.intConst(c.top, d.Level, "an interrupt level")
 			if lv.val < 1 || lv.val > 31 {
 				c.errorf(d.Level.Pos(), "interrupt level %d: levels run from 1 to 31 (an nmi line is above them all)", lv.val)
 			}
@@ -432,8 +442,8 @@ func (c *compiler) compileThreads() [][]threadSlot {
 		}
 		lo, hi := 0, c.ncpu-1
 		if !d.On.All {
-			lo = int(c.constExpr(c.top, d.On.Lo).val)
-			hi = int(c.constExpr(c.top, d.On.Hi).val)
+			lo = int(c.intConst(c.top, d.On.Lo, "a CPU number").val)
+			hi = int(c.intConst(c.top, d.On.Hi, "a CPU number").val)
 			if lo < 0 || hi >= c.ncpu || lo > hi {
 				c.errorf(d.On.At, "thread %s runs on CPUs %d..%d, but the CPUs are 0..%d", d.Name.Name, lo, hi, c.ncpu-1)
 				lo, hi = max(lo, 0), min(hi, c.ncpu-1)

@@ -166,7 +166,7 @@ func (c *compiler) builtinStmt(sc *scope, s *CallStmt) bool {
 			return true
 		}
 		v := b2i(name == "local_irq_enable")
-		in.exec = func(m *machine) { m.s[m.base+sys.irqOff] = v }
+		in.exec = func(m *machine) { m.setIRQ(v) }
 	case "local_irq_save", "local_irq_restore":
 		if !c.wantArgs(call, 1, 1) {
 			return true
@@ -183,10 +183,10 @@ func (c *compiler) builtinStmt(sc *scope, s *CallStmt) bool {
 		if name == "local_irq_save" {
 			in.exec = func(m *machine) {
 				m.store(addr(m), m.s[m.base+sys.irqOff], pos)
-				m.s[m.base+sys.irqOff] = 0
+				m.setIRQ(0)
 			}
 		} else {
-			in.exec = func(m *machine) { m.s[m.base+sys.irqOff] = m.s[addr(m)] }
+			in.exec = func(m *machine) { m.setIRQ(m.s[addr(m)]) }
 			in.reads = f.reads
 		}
 		c.noteWrite(f)

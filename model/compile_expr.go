@@ -547,7 +547,7 @@ func (c *compiler) rangeBounds(sc *scope, r *RangeExpr) (t *Type, lo, hi int32, 
 		}
 		return c.cpuType(), 0, int32(c.ncpu - 1), true, true
 	}
-	l, h := c.constExpr(sc, r.Lo), c.constExpr(sc, r.Hi)
+	l, h := c.intConst(sc, r.Lo, "a range bound"), c.intConst(sc, r.Hi, "a range bound")
 	if l.bad || h.bad {
 		return nil, 0, 0, false, false
 	}

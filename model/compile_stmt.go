@@ -208,7 +208,17 @@ func (c *compiler) whileStmt(sc *scope, s *WhileStmt) {
 // variable, a local, so it is silent: the trace shows the body's steps.
 func (c *compiler) forStmt(sc *scope, s *ForStmt) {
 	t, lo, hi, skipMe, ok := c.rangeBounds(sc, s.Range)
-	if !ok || lo > hi {
+	if !ok {
+		return
+	}
+	if lo > hi { // never runs; still checked
+		c.dropped(func() {
+			inner := newScope(sc)
+			c.declare(inner, s.Var, &symbol{kind: symLocal, typ: t, off: c.allocLocal(s.Var.Name, t)})
+			l := c.pushLoop()
+			c.block(inner, s.Body)
+			c.popLoop(l, 0, 0)
+		})
 		return
 	}
 	off := c.allocLocal(s.Var.Name, t)
@@ -394,6 +404,10 @@ func (c *compiler) inline(sc *scope, fn *FuncDecl, args []Expr, pos Pos, span Sp
 	}
 	fsc := newScope(c.top)
 	text := stmtText(span)
+	// Every local the call allocates (parameters, result, the body's) is
+	// dead once the result is stored: reset them all at the end. A
+	// function that ends without return so yields its result type's zero.
+	firstLocal := len(b.locals)
 	for i, p := range fn.Params {
 		t := c.resolveType(c.top, p.Type)
 		a := c.expr(sc, args[i])
@@ -430,7 +444,6 @@ func (c *compiler) inline(sc *scope, fn *FuncDecl, args []Expr, pos Pos, span Sp
 		c.errorf(pos, "%s returns no value", fn.Name.Name)
 		result = nil
 	}
-	firstLocal := len(b.locals)
 	b.inlines = append(b.inlines, fr)
 	c.block(fsc, fn.Body)
 	b.inlines = b.inlines[:len(b.inlines)-1]

@@ -5,6 +5,27 @@ const maxArrayLen = 4096
 
 // resolveType resolves a written type.
 func (c *compiler) resolveType(sc *scope, t TypeExpr) *Type {
+	// A type written once is one type, however often the code it is in is
+	// inlined: an enum's members are declared once.
+	if rt, ok := c.types[t]; ok {
+		return rt
+	}
+	rt := c.resolveTypeOnce(sc, t)
+	if rt.Size > maxSlots {
+		c.errorf(t.Pos(), "type %s needs %d state slots; the limit is %d", rt, rt.Size, maxSlots)
+		rt = intType
+	}
+	if c.types == nil {
+		c.types = map[TypeExpr]*Type{}
+	}
+	c.types[t] = rt
+	return rt
+}
+
+// maxSlots bounds the slots of one type: every slot is part of every state.
+const maxSlots = 1 << 16
+
+func (c *compiler) resolveTypeOnce(sc *scope, t TypeExpr) *Type {
 	switch t := t.(type) {
 	case *NamedType:
 		switch t.Name.Name {
@@ -54,7 +75,7 @@ func (c *compiler) resolveType(sc *scope, t TypeExpr) *Type {
 		if t.Len == nil {
 			at.ByCPU, at.Len = true, c.ncpu
 		} else {
-			n := c.constExpr(sc, t.Len)
+			n := c.intConst(sc, t.Len, "an array length")
 			if n.val < 1 || n.val > maxArrayLen {
 				c.errorf(t.Len.Pos(), "array length %d: lengths run from 1 to %d", n.val, maxArrayLen)
 				n.val = 1
@@ -62,6 +83,10 @@ func (c *compiler) resolveType(sc *scope, t TypeExpr) *Type {
 			at.Len = int(n.val)
 		}
 		at.Size = at.Len * at.Elem.Size
+		if at.Size > maxSlots {
+			c.errorf(t.At, "array of %d state slots; the limit is %d", at.Size, maxSlots)
+			at.Len, at.Size = 1, at.Elem.Size
+		}
 		return at
 	case *StructType:
 		st := &Type{Kind: KStruct}
@@ -88,6 +113,16 @@ func (c *compiler) resolveType(sc *scope, t TypeExpr) *Type {
 
 func (c *compiler) cpuType() *Type {
 	return &Type{Kind: KCPU, Lo: 0, Hi: int32(c.ncpu - 1), Size: 1}
+}
+
+// intConst compiles an expression that must be an integer constant.
+func (c *compiler) intConst(sc *scope, x Expr, what string) *cexpr {
+	e := c.constExpr(sc, x)
+	if !e.bad && !e.t.numeric() {
+		c.errorf(x.Pos(), "%s must be an integer, not %s", what, e.t)
+		return &cexpr{t: intType, isConst: true, bad: true}
+	}
+	return e
 }
 
 // constExpr compiles an expression that must be a compile-time constant.

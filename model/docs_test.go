@@ -17,10 +17,10 @@ import (
 //
 // A fenced block whose info string starts with
 //
-//	ipi           is a complete spec: it must parse and compile. Further
-//	              words of the info string state verdicts the checker
-//	              must reach: verdict=VERIFIED with the defaults,
-//	              verdict[MASK=true,CPUS=3]=DEADLOCK with overrides.
+//	ipi           is a complete spec: it must parse and compile, and if
+//	              it declares expectations (expect, matrix) the checker
+//	              must meet them for every combination of its matrix, as
+//	              ipicheck test would.
 //	ipi-fragment  is a piece of a spec: it must parse as declarations,
 //	              as the statements of a thread body or as an expression.
 //	ipi-error     is a complete spec that must fail to load, with every
@@ -156,33 +156,48 @@ func checkDocSpec(t *testing.T, b docBlock) {
 	if err != nil {
 		t.Fatalf("%s: example does not load:\n%v\n%s", b.Name(), err, b.Src)
 	}
-	_ = sys
-	for _, word := range b.Info {
-		key, want, ok := strings.Cut(word, "=")
-		if !ok || !strings.HasPrefix(key, "verdict") {
-			t.Fatalf("%s: unknown info word %q (want verdict=V or verdict[NAME=VALUE,...]=V)", b.Name(), word)
+	if len(b.Info) > 0 {
+		t.Fatalf("%s: unknown info words %q: state verdicts with expect declarations", b.Name(), b.Info)
+	}
+	if !sys.HasExpectations() {
+		return
+	}
+	// As ipicheck test does: every combination of the matrix, each
+	// checked against the expectation that applies to it.
+	var sets []map[string]string
+	var combine func(i int, set map[string]string)
+	combine = func(i int, set map[string]string) {
+		if i == len(sys.Matrix()) {
+			sets = append(sets, set)
+			return
 		}
-		set := map[string]string{}
-		if rest := strings.TrimPrefix(key, "verdict"); rest != "" {
-			// verdict[A=1,B=2]=V: the key stops at the first '=', so
-			// re-split the word at the closing bracket.
-			inner, after, ok := strings.Cut(strings.TrimPrefix(word, "verdict["), "]=")
-			if !strings.HasPrefix(rest, "[") || !ok {
-				t.Fatalf("%s: malformed verdict word %q", b.Name(), word)
+		mp := sys.Matrix()[i]
+		for _, v := range mp.Values {
+			next := map[string]string{mp.Name: v}
+			for k, v := range set {
+				next[k] = v
 			}
-			want = after
-			for _, kv := range strings.Split(inner, ",") {
-				k, v, _ := strings.Cut(kv, "=")
-				set[k] = v
-			}
+			combine(i+1, next)
 		}
+	}
+	combine(0, map[string]string{})
+	for _, set := range sets {
 		sys, err := Load(b.Name(), []byte(b.Src), set)
 		if err != nil {
 			t.Fatalf("%s: example does not load with %v:\n%v", b.Name(), set, err)
 		}
+		x := sys.Expected()
+		if x == nil {
+			t.Errorf("%s with %v: no expect declaration applies", b.Name(), set)
+			continue
+		}
 		r := explore.Run(stdcontext.Background(), sys, explore.Options{Timeout: time.Minute})
-		if got := r.Verdict.String(); got != want {
-			t.Errorf("%s with %v: verdict %s (%v), the document says %s", b.Name(), set, got, r.Failure, want)
+		ok := strings.EqualFold(r.Verdict.String(), x.Verdict)
+		if ok && x.Detail != "" {
+			ok = r.Failure != nil && strings.Contains(r.Failure.Error(), x.Detail)
+		}
+		if !ok {
+			t.Errorf("%s with %v: verdict %s (%v), the example expects %s %q", b.Name(), set, r.Verdict, r.Failure, x.Verdict, x.Detail)
 		}
 	}
 }
@@ -215,13 +230,13 @@ func checkDocError(t *testing.T, b docBlock) {
 }
 
 func TestExtractDocBlocks(t *testing.T) {
-	md := "# T\n\n```ipi verdict=VERIFIED\nprotocol a;\n```\n\ntext\n\n````ipi-fragment\nskip;\n```\nstill inside\n````\n\n```go\nnot ipi\n```\n```ipi-error\nprotocol b;\n// error: x\n```\n"
+	md := "# T\n\n```ipi extra words\nprotocol a;\n```\n\ntext\n\n````ipi-fragment\nskip;\n```\nstill inside\n````\n\n```go\nnot ipi\n```\n```ipi-error\nprotocol b;\n// error: x\n```\n"
 	got, err := extractDocBlocks("t.md", []byte(md))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []docBlock{
-		{File: "t.md", Line: 3, Kind: "ipi", Info: []string{"verdict=VERIFIED"}, Src: "protocol a;\n"},
+		{File: "t.md", Line: 3, Kind: "ipi", Info: []string{"extra", "words"}, Src: "protocol a;\n"},
 		{File: "t.md", Line: 9, Kind: "ipi-fragment", Info: []string{}, Src: "skip;\n```\nstill inside\n"},
 		{File: "t.md", Line: 18, Kind: "ipi-error", Info: []string{}, Src: "protocol b;\n// error: x\n"},
 	}

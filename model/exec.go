@@ -89,6 +89,13 @@ func (m *machine) set(slot int, v int32) {
 		m.wlog = append(m.wlog, written{slot, v})
 	}
 	m.s[slot] = v
+	m.wrote = true
+}
+
+// setIRQ sets the running CPU's IRQ flag, an effect like a store.
+func (m *machine) setIRQ(v int32) {
+	m.s[m.base+m.sys.irqOff] = v
+	m.wrote = true
 }
 
 func (m *machine) setCPU(cpu int) {
@@ -127,7 +134,9 @@ func (m *machine) store(slot int, v int32, pos Pos) {
 		m.wlog = append(m.wlog, written{slot, v})
 	}
 	m.s[slot] = v
-	m.wrote = true
+	if info.Kind != SlotLocal { // locals are private: rolling them back is unobservable
+		m.wrote = true
+	}
 }
 
 // cpuIndex checks a CPU id used to select a per-CPU copy.

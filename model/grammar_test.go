@@ -166,12 +166,12 @@ func isWordTerm(s string) bool {
 }
 
 // grammarCorpus returns specs the parser accepts: the protocols, the
-// documentation's complete examples (fragments wrapped as the docs test
-// wraps them) and testdata/valid.
+// built-in libraries, the documentation's complete examples (fragments
+// wrapped as the docs test wraps them), testdata/valid and testdata/lib.
 func grammarCorpus(t *testing.T) map[string][]byte {
 	t.Helper()
 	corpus := map[string][]byte{}
-	for _, pat := range []string{"../protocols/*.ipi", "testdata/valid/*.ipi"} {
+	for _, pat := range []string{"../protocols/*.ipi", "testdata/valid/*.ipi", "testdata/lib/*.ipi", "lib/*.ipi"} {
 		files, err := filepath.Glob(pat)
 		if err != nil {
 			t.Fatal(err)

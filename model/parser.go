@@ -24,9 +24,23 @@ type bailout struct{}
 type parser struct {
 	d    *diag
 	lex  *lexer
-	tok  item // current token
-	prev item // previous token, for statement ends
-	// exprLev > 0 inside parentheses, where a '{' cannot start a block.
+	tok   item // current token
+	prev  item // previous token, for statement ends
+	depth int  // nesting of blocks and expressions, bounded by maxDepth
+}
+
+// maxDepth bounds nesting so that a pathological input cannot exhaust the
+// parser's stack.
+const maxDepth = 500
+
+// nest enters one level of nesting; the caller defers the returned func.
+func (p *parser) nest() func() {
+	p.depth++
+	if p.depth > maxDepth {
+		p.errorf(p.tok.pos, "nesting deeper than %d levels", maxDepth)
+		panic(bailout{})
+	}
+	return func() { p.depth-- }
 }
 
 func (p *parser) next() {
@@ -86,8 +100,9 @@ func (p *parser) parseFile() (f *File) {
 		p.errorf(p.tok.pos, "a spec starts with 'protocol NAME;' (a library with 'library NAME;'), found %s", p.tok)
 	} else {
 		f.Library = p.tok.tok == LIBRARY
+		head := "after '" + p.tok.tok.String() + "'"
 		p.next()
-		f.Protocol = p.ident("after 'protocol'")
+		f.Protocol = p.ident(head)
 		if p.tok.tok == STRING {
 			f.Doc = p.tok.lit
 			p.next()
@@ -357,6 +372,7 @@ func (p *parser) parseType() TypeExpr {
 }
 
 func (p *parser) parseBlock(context string) *Block {
+	defer p.nest()()
 	b := &Block{At: p.tok.pos}
 	if p.tok.tok != LBRACE {
 		p.errorf(p.tok.pos, "expected { to open the body %s, found %s", context, p.tok)
@@ -524,8 +540,8 @@ func (p *parser) parseStmt() Stmt {
 		p.expect(SEMI, "after the call")
 		return s
 	}
-	if p.tok.tok == EQ {
-		p.errorf(p.tok.pos, "'==' compares; use '=' to assign")
+	if b, ok := x.(*BinaryExpr); ok && b.Op == EQ && p.tok.tok == SEMI {
+		p.errorf(b.At, "'==' compares; use '=' to assign")
 	} else {
 		p.errorf(x.Pos(), "expected a statement (assignment, call, if, while, for, await, atomic, choose, assert, return, var), found an expression")
 	}
@@ -586,6 +602,7 @@ func (p *parser) parseBinary(prec int) Expr {
 }
 
 func (p *parser) parseUnary() Expr {
+	defer p.nest()()
 	switch p.tok.tok {
 	case NOT, MINUS:
 		at, op := p.tok.pos, p.tok.tok

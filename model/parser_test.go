@@ -133,12 +133,17 @@ func parseNoPanic(t *testing.T, src string) (f *model.File, err error) {
 
 func loadNoPanic(t *testing.T, src string, set map[string]string) (sys *model.System, err error) {
 	t.Helper()
+	return loadFileNoPanic(t, "t.ipi", src, set)
+}
+
+func loadFileNoPanic(t *testing.T, name, src string, set map[string]string) (sys *model.System, err error) {
+	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("Load panics: %v\nsource:\n%s", r, src)
 		}
 	}()
-	return model.Load("t.ipi", []byte(src), set)
+	return model.Load(name, []byte(src), set)
 }
 
 func TestParseExprShapes(t *testing.T) {
@@ -269,7 +274,25 @@ func shapeOf(d model.Decl) declShape {
 		}
 		return declShape{"thread", d.Name.Name, on}
 	case *model.InvariantDecl:
-		return declShape{"invariant", d.Name.Name, fmt.Sprintf("%q %s", d.Msg, sx(d.Cond))}
+		kind := "invariant"
+		if d.Cover {
+			kind = "cover"
+		}
+		return declShape{kind, d.Name.Name, fmt.Sprintf("%q %s", d.Msg, sx(d.Cond))}
+	case *model.ImportDecl:
+		return declShape{"import", d.Path, ""}
+	case *model.ExpectDecl:
+		when := "-"
+		if d.When != nil {
+			when = sx(d.When)
+		}
+		return declShape{"expect", d.Verdict.Name, fmt.Sprintf("%q when %s", d.Detail, when)}
+	case *model.MatrixDecl:
+		var vs []string
+		for _, v := range d.Values {
+			vs = append(vs, sx(v))
+		}
+		return declShape{"matrix", d.Name.Name, strings.Join(vs, " ")}
 	}
 	return declShape{Kind: fmt.Sprintf("%T", d)}
 }
@@ -320,6 +343,13 @@ thread t2 on cpu 1 { }
 thread t3 on 0..CPUS-1 { }
 invariant inv "msg": true;
 invariant inv2: forall (c in cpus) v[c][c];
+cover cov "seen": w == 1;
+import "kernel";
+expect violation "msg" when LOCK == spin && CPUS > 2;
+expect deadlock when LOCK == none;
+expect verified;
+matrix LOCK = none, spin;
+matrix CPUS = 2;
 `
 	f := mustParse(t, src)
 	if f.Protocol.Name != "shapes" || f.Doc != "the description" {
@@ -347,6 +377,13 @@ invariant inv2: forall (c in cpus) v[c][c];
 		{"thread", "t3", "0..(- CPUS 1)"},
 		{"invariant", "inv", `"msg" true`},
 		{"invariant", "inv2", `"" (forall c cpus ([] ([] v c) c))`},
+		{"cover", "cov", `"seen" (== w 1)`},
+		{"import", "kernel", ""},
+		{"expect", "violation", `"msg" when (&& (== LOCK spin) (> CPUS 2))`},
+		{"expect", "deadlock", `"" when (== LOCK none)`},
+		{"expect", "verified", `"" when -`},
+		{"matrix", "LOCK", "none spin"},
+		{"matrix", "CPUS", "2"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("declarations (-want +got):\n%s", diff)
@@ -371,7 +408,7 @@ func TestLoadValid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := loadNoPanic(t, string(src), nil); err != nil {
+		if _, err := loadFileNoPanic(t, file, string(src), nil); err != nil {
 			t.Errorf("%s:\n%v", file, err)
 		}
 	}
@@ -419,13 +456,13 @@ var invalidCases = []struct {
 	// Syntax errors.
 	{name: "no protocol",
 		src:  "param CPUS = 2;\n",
-		want: []string{"t.ipi:1:1: a spec starts with 'protocol NAME;', found keyword param"}},
+		want: []string{"t.ipi:1:1: a spec starts with 'protocol NAME;' (a library with 'library NAME;'), found keyword param"}},
 	{name: "empty file",
 		src:  "",
-		want: []string{"t.ipi:1:1: a spec starts with 'protocol NAME;', found end of file"}},
+		want: []string{"t.ipi:1:1: a spec starts with 'protocol NAME;' (a library with 'library NAME;'), found end of file"}},
 	{name: "comparison as a statement",
 		src:  hdr + "var x: 0..3;\nthread t on all { x == 1; }\n",
-		want: []string{"t.ipi:4:19: expected a statement (assignment, call, if, while, for, await, atomic, choose, assert, return, var), found an expression"}},
+		want: []string{"t.ipi:4:21: '==' compares; use '=' to assign"}},
 	{name: "choose with one alternative",
 		src:  hdr + "thread t on all { choose { skip; } }\n",
 		want: []string{"t.ipi:3:19: choose needs at least two alternatives: choose { ... } or { ... }"}},
@@ -439,7 +476,7 @@ var invalidCases = []struct {
 			"t.ipi:3:7: expected an expression, found '='",
 			"t.ipi:3:7: expected a type (bool, cpu, LO..HI, enum {...}, [N]T, struct {...} or a type name)",
 			"t.ipi:3:9: expected ; after the variable declaration, found integer 1",
-			"t.ipi:3:9: expected a declaration (param, const, type, var, percpu var, func, interrupt, thread, invariant), found integer 1",
+			"t.ipi:3:9: expected a declaration (param, const, type, var, percpu var, func, interrupt, thread, invariant, cover, import, expect, matrix), found integer 1",
 		}},
 	{name: "thread on a bare CPU number",
 		src:  hdr + "thread t on 1 { }\n",
@@ -560,6 +597,35 @@ var invalidCases = []struct {
 	{name: "several independent compile errors",
 		src:  hdr + "var x: 0..3;\nthread a on cpu 0 { x = true; }\nthread b on cpu 1 { y = 1; }\ninvariant i: x;\n",
 		want: []string{"t.ipi:4:25: cannot assign a value of type bool to 0..3", "t.ipi:5:21: undefined: y", "t.ipi:6:14: invariant i must be a condition (bool), not 0..3"}, exact: true},
+
+	// Libraries, imports, expectations, matrices and covers.
+	{name: "a library is not checked",
+		src:  "library l;\nparam CPUS = 2;\n",
+		want: []string{"t.ipi:1:9: this is a library: import it from a protocol (import \"l\";) and check that"}},
+	{name: "import without quotes",
+		src:  hdr + "import kernel;\n",
+		want: []string{"t.ipi:3:8: expected a library name or path in quotes after 'import', found identifier kernel"}},
+	{name: "import of a protocol",
+		src:  hdr + "import \"testdata/valid/syntax_tour.ipi\";\n",
+		want: []string{"t.ipi:3:1: import \"testdata/valid/syntax_tour.ipi\": testdata/valid/syntax_tour.ipi is a protocol, not a library (a library starts with library NAME;)"}},
+	{name: "import name clash",
+		src:  hdr + "import \"testdata/lib/spin.ipi\";\nvar spin_lock: bool;\n",
+		want: []string{"t.ipi:4:5: spin_lock redeclared (first declared at 4:6)"}},
+	{name: "unknown verdict",
+		src:  hdr + "expect done;\n",
+		want: []string{"t.ipi:3:8: unknown verdict done: expect one of verified, deadlock, hang, violation, uncovered"}},
+	{name: "expect detail on a verdict other than violation",
+		src:  hdr + "expect deadlock \"stuck\";\n",
+		want: []string{"t.ipi:3:1: only expect violation takes a message to match"}},
+	{name: "expect condition over a variable",
+		src:  hdr + "var x: bool;\nexpect verified when x;\nexpect deadlock when 1;\n",
+		want: []string{"t.ipi:4:22: x is a variable; only constants are allowed here", "t.ipi:5:22: the condition after when must be a bool over params, not int"}, exact: true},
+	{name: "matrix of a non-param",
+		src:  hdr + "const N = 2;\nmatrix N = 1, 2;\nparam B = true;\nmatrix B = true;\nmatrix B = false;\nparam M: 1..3 = 1;\nmatrix M = 2, 4, true;\n",
+		want: []string{"t.ipi:4:8: matrix N: N is not a param", "t.ipi:7:8: matrix B declared twice", "t.ipi:9:15: matrix M: 4 does not fit the param's type 1..3", "t.ipi:9:18: matrix M: true does not fit the param's type 1..3"}, exact: true},
+	{name: "cover not a condition",
+		src:  hdr + "var x: 0..3;\ncover c: x;\n",
+		want: []string{"t.ipi:4:10: cover c must be a condition (bool), not 0..3"}},
 
 	// Params, --set and initial values.
 	{name: "no CPUS",
@@ -705,5 +771,13 @@ func TestErrorsSortedAndDeduplicated(t *testing.T) {
 	}
 	if len(list) != 1 || list[0].Error() != "t.ipi:3:12: undefined: y\n    func f() { y = 1; }\n               ^" {
 		t.Errorf("errors:\n%v", err)
+	}
+}
+
+func TestUnknownLibrary(t *testing.T) {
+	_, err := loadNoPanic(t, hdr+"import \"nosuch\";\n", nil)
+	want := fmt.Sprintf("t.ipi:3:1: import \"nosuch\": no built-in library nosuch (built-in: %s)", strings.Join(model.Libraries(), ", "))
+	if err == nil || strings.SplitN(err.Error(), "\n", 2)[0] != want {
+		t.Fatalf("error %v, want %q", err, want)
 	}
 }

@@ -5,28 +5,10 @@ BIN     := bin/ipicheck
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
 
-# The variants `make run` checks, with the verdict each must give:
-#   PROTOCOL:NAME=VALUE,NAME=VALUE:EXPECTED
-# EXPECTED is verified, deadlock, violation, hang or incomplete. A protocol in
-# protocols/ with no variant here is checked once with its defaults and
-# passes with any verdict (it must still load and run).
-RUN_VARIANTS := \
-	alpha_sync_ipi:CPUS=2,IRQS_OFF=false:verified \
-	alpha_sync_ipi:CPUS=2,LOCK=none:deadlock \
-	alpha_sync_ipi:CPUS=2,LOCK=spin:deadlock \
-	alpha_sync_ipi:CPUS=2,LOCK=drain:verified \
-	alpha_sync_ipi:CPUS=3,IRQS_OFF=false:verified \
-	alpha_sync_ipi:CPUS=3,LOCK=none:deadlock \
-	alpha_sync_ipi:CPUS=3,LOCK=spin:deadlock \
-	alpha_sync_ipi:CPUS=3,LOCK=drain:verified \
-	alpha_lost_edge:RESCUE=false:hang \
-	alpha_lost_edge:RESCUE=true:verified \
-	alpha_lost_edge:RESCUE=true,ALL_SEND=true,IRQS_OFF=true,LOCK=drain:verified
-
 # Packages whose code runs concurrently: tested with the race detector.
 RACE_PKGS := ./state/... ./explore/...
 
-.PHONY: all build test fmt-check vet run bench fuzz clean
+.PHONY: all build test fmt-check vet run protocols-readme bench fuzz clean
 
 all: build
 
@@ -46,10 +28,16 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# Check every built-in protocol with every declared variant; fails when a
-# verdict is not the expected one.
+# Check every protocol in protocols/ with every param combination of its
+# matrix; fails when a verdict is not the one its expect declarations give.
 run: build
-	scripts/run-protocols.sh $(BIN) protocols $(RUN_VARIANTS)
+	$(BIN) test protocols/
+
+# Regenerate protocols/README.md: the intro in scripts/protocols-readme.md,
+# then the table of ipicheck test --format markdown protocols/. A test in
+# cmd/ipicheck checks it is up to date.
+protocols-readme: build
+	scripts/protocols-readme.sh $(BIN) protocols protocols/README.md
 
 bench:
 	$(GO) test -run '^$$' -bench . ./...

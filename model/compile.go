@@ -68,7 +68,7 @@ type compiler struct {
 
 	cur   *ctxBuilder // the thread or handler being compiled
 	types map[TypeExpr]*Type
-	nregs int         // quantifier registers allocated
+	nregs int // quantifier registers allocated
 }
 
 // slotSpec describes a slot before the layout is built.

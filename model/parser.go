@@ -22,8 +22,8 @@ func parseSource(file *Source) (*File, error) {
 type bailout struct{}
 
 type parser struct {
-	d    *diag
-	lex  *lexer
+	d     *diag
+	lex   *lexer
 	tok   item // current token
 	prev  item // previous token, for statement ends
 	depth int  // nesting of blocks and expressions, bounded by maxDepth

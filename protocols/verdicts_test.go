@@ -41,6 +41,43 @@ var verdictCases = []struct {
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true", "CPUS": "3"}, explore.Verified, 0},
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true", "ALL_SEND": "true", "IRQS_OFF": "true", "LOCK": "drain"}, explore.Verified, 0},
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true", "ALL_SEND": "true", "IRQS_OFF": "true", "LOCK": "drain", "CPUS": "3"}, explore.Verified, 0},
+	// Seed 002, generic helpers: callers with IRQs on verify; with IRQs
+	// off both spin in csd_flag_wait() on IPIs they cannot take.
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IRQS_OFF": "false"}, explore.Verified, 0},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IRQS_OFF": "false", "CPUS": "3"}, explore.Verified, 0},
+	{"smp_call_irqs_off_2008.ipi", nil, explore.Deadlock, 10},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"CPUS": "3"}, explore.Deadlock, 15},
+	// Catalin's csd_flag_wait() poll fixes it; James's IRQs-on lock spin
+	// does not: the wait is on the ack, not on the lock.
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "poll"}, explore.Verified, 0},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "poll", "CPUS": "3"}, explore.Verified, 0},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "irq_spin"}, explore.Deadlock, 12},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "irq_spin", "CPUS": "3"}, explore.Deadlock, 18},
+	// x86's call_lock held across the ack wait: James's scenario. The poll
+	// leaves the holder polling forever (a hang); the IRQs-on spin fixes it.
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86"}, explore.Deadlock, 5},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86", "CPUS": "3"}, explore.Deadlock, 6},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86", "FIX": "poll"}, explore.Hang, 5},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86", "FIX": "poll", "CPUS": "3"}, explore.Hang, 6},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86", "FIX": "irq_spin"}, explore.Verified, 0},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86", "FIX": "irq_spin", "CPUS": "3"}, explore.Verified, 0},
+	// Both fixes run callbacks inside the caller's IRQs-off section.
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "poll", "SECTION": "true"}, explore.Violation, 14},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "poll", "SECTION": "true", "CPUS": "3"}, explore.Violation, 12},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"FIX": "irq_spin", "SECTION": "true", "CPUS": "3"}, explore.Violation, 13},
+	{"smp_call_irqs_off_2008.ipi", map[string]string{"IMPL": "x86", "FIX": "irq_spin", "SECTION": "true"}, explore.Violation, 10},
+	// Seed 004: kmalloc fails, the on-stack csd forces a wait for mtrr's
+	// ipi_handler(), which waits for set_mtrr() to open the gate.
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"ALLOC_CAN_FAIL": "false"}, explore.Verified, 0},
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"ALLOC_CAN_FAIL": "false", "CPUS": "3"}, explore.Verified, 0},
+	{"onstack_csd_mtrr_2009.ipi", nil, explore.Deadlock, 7},
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"CPUS": "3"}, explore.Deadlock, 8},
+	// Not waiting at all: the handler reads a dead stack frame.
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"FIX": "nowait"}, explore.Violation, 7},
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"FIX": "nowait", "CPUS": "3"}, explore.Violation, 8},
+	// CSD_FLAG_RELEASE: wait only until the handler has copied the csd.
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"FIX": "release"}, explore.Verified, 0},
+	{"onstack_csd_mtrr_2009.ipi", map[string]string{"FIX": "release", "CPUS": "3"}, explore.Verified, 0},
 }
 
 func TestVerdicts(t *testing.T) {

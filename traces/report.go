@@ -32,11 +32,18 @@ type Report struct {
 	// them: "deadlock,safety,hang".
 	Checks  string `json:"checks"`
 	Verdict string `json:"verdict"`
+	// Expected is the verdict the spec expects with these params (its
+	// first expect declaration whose when-condition holds) and whether
+	// the run gave it; absent when no expectation applies.
+	Expected *Expected `json:"expected,omitempty"`
 	// Failure is set for DEADLOCK and VIOLATION.
 	Failure *Failure `json:"failure,omitempty"`
 	// Incomplete says which limit ended an INCOMPLETE run.
 	Incomplete string `json:"incomplete,omitempty"`
-	Stats      Stats  `json:"stats"`
+	// Uncovered names, for UNCOVERED, the cover conditions no reachable
+	// state meets, in the spec's order: "name" or "name (message)".
+	Uncovered []string `json:"uncovered,omitempty"`
+	Stats     Stats    `json:"stats"`
 	// Trace is the counterexample, steps numbered from 1; the initial
 	// state is the spec's.
 	Trace []Step `json:"trace,omitempty"`
@@ -235,6 +242,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 		Checks:      checks.String(),
 		Verdict:     res.Verdict.String(),
 		Incomplete:  res.Incomplete,
+		Uncovered:   res.Uncovered,
 		params:      sys.Params,
 		sysFile:     sys.File.Name,
 		threads:     make([]string, sys.NCPU),
@@ -259,6 +267,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 		HangBytes:        st.HangBytes,
 		hangChecked:      checks&explore.CheckHang != 0 && st.HangCheck > 0,
 	}
+	defer r.expect(sys.Expected(), file)
 	if len(res.Trace) == 0 {
 		if res.Verdict == explore.Violation && res.Failure != nil {
 			r.Failure = failure(res.Failure, file)

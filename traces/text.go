@@ -1,10 +1,10 @@
 package traces
 
 import (
-	"path/filepath"
 	"bufio"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -26,7 +26,8 @@ const (
 func (r *Report) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	r.writeHeader(b)
-	if len(r.Trace) > 0 {
+	steps := len(r.Trace) + len(r.Cycle)
+	if steps > 0 {
 		fmt.Fprintln(b)
 		r.writeTable(b)
 	}
@@ -51,7 +52,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			r.writeEndState(b)
 		}
 	}
-	if len(r.Trace) > 0 {
+	if steps > 0 {
 		fmt.Fprintln(b)
 	}
 	fmt.Fprintf(b, "  %s\n", r.statsLine())
@@ -65,9 +66,12 @@ func (r *Report) writeHeader(b *bufio.Writer) {
 		ps = append(ps, p.Name+"="+p.String())
 	}
 	fmt.Fprintf(b, "%s  %s  (%s)", r.Verdict, r.Protocol, strings.Join(ps, " "))
-	if n := len(r.Trace); n > 0 {
+	switch n, m := len(r.Trace), len(r.Cycle); {
+	case n == 0 && m > 0:
+		fmt.Fprintf(b, "   trace: a cycle of %d from the initial state", m)
+	case n > 0:
 		fmt.Fprintf(b, "   trace: %d %s", n, plural(n, "step", "steps"))
-		if m := len(r.Cycle); m > 0 {
+		if m > 0 {
 			fmt.Fprintf(b, ", then a cycle of %d", m)
 		}
 	}
@@ -82,6 +86,17 @@ func (r *Report) writeHeader(b *bufio.Writer) {
 	case explore.Incomplete:
 		fmt.Fprintf(b, "  stopped: %s\n", r.Incomplete)
 		fmt.Fprintf(b, "  no counterexample in the states explored, but the search did not finish: NOT verified\n")
+	case explore.Uncovered:
+		fmt.Fprintf(b, "  %s,\n", r.verifiedLine())
+		fmt.Fprintf(b, "  but no reachable state meets %s:\n", plural(len(r.Uncovered), "this cover condition", "these cover conditions"))
+		for _, c := range r.Uncovered {
+			fmt.Fprintf(b, "    cover %s\n", c)
+		}
+		fmt.Fprintf(b, "  The spec verified, but the result may be vacuous: the states these covers describe\n")
+		fmt.Fprintf(b, "  are never reached, so the behaviour they stand for was never explored.\n")
+	}
+	if r.Expected != nil {
+		fmt.Fprintf(b, "  %s\n", r.expectedLine())
 	}
 }
 
@@ -156,7 +171,7 @@ func (r *Report) where(file string, line int) string {
 // A row of the trace table: one step of one CPU, or a function that CPU
 // enters.
 type row struct {
-	n    int // the step number; 0 for a function header
+	n    int    // the step number; 0 for a function header
 	line string // the spec line, or lib:line for a library's; "" for none
 	cpu  int
 	// cell holds the text lines of the CPU's column, each with its
@@ -343,7 +358,7 @@ func (r *Report) writeTable(b *bufio.Writer) {
 			}
 		}
 	}
-	nw := max(1, len(fmt.Sprint(len(r.Trace))))
+	nw := max(1, len(fmt.Sprint(len(r.Trace)+len(r.Cycle))))
 	lw := 4
 	for _, rw := range rows {
 		lw = max(lw, len(rw.line))
@@ -496,7 +511,11 @@ func pad(n int) string {
 func (r *Report) writeExplanation(b *bufio.Writer) {
 	e := r.Explanation
 	if r.verdict == explore.Hang {
-		fmt.Fprintf(b, "Hung (where each is when the cycle starts, after step %d):\n", len(r.Trace))
+		if len(r.Trace) == 0 {
+			fmt.Fprintln(b, "Hung (where each is when the cycle starts, in the initial state):")
+		} else {
+			fmt.Fprintf(b, "Hung (where each is when the cycle starts, after step %d):\n", len(r.Trace))
+		}
 	} else {
 		fmt.Fprintln(b, "Stuck:")
 	}

@@ -17,24 +17,63 @@ import (
 
 // checkCmd is `ipicheck check`.
 type checkCmd struct {
-	Specs     []string      `arg:"" name:"spec" help:"Spec files (.ipi), or names of built-in protocols (see ipicheck list). A file is looked for first."`
-	Set       []string      `short:"s" placeholder:"NAME=VALUE" sep:"none" help:"Override params of the spec: --set CPUS=3 --set LOCK=spin, or --set CPUS=3,LOCK=spin."`
-	Check     string        `placeholder:"LIST" default:"all" help:"Properties to check, comma-separated: deadlock, safety (assertions, ranges, invariants), hang; or all."`
+	Specs  []string    `arg:"" name:"spec" help:"Spec files (.ipi), or names of built-in protocols (see ipicheck list). A file is looked for first."`
+	Set    []string    `short:"s" placeholder:"NAME=VALUE" sep:"none" help:"Override params of the spec: --set CPUS=3 --set LOCK=spin, or --set CPUS=3,LOCK=spin."`
+	Check  string      `placeholder:"LIST" default:"all" help:"Properties to check, comma-separated: deadlock, safety (assertions, ranges, invariants), hang; or all."`
+	Limits searchFlags `embed:""`
+	Format string      `enum:"text,json" default:"text" help:"Output: text (a table per counterexample) or json (schema ipicheck/result/v1, see docs/json-schema.md)."`
+	Quiet  bool        `short:"q" help:"No progress line on stderr during long searches."`
+	Wide   bool        `help:"Do not cap the width of the CPU columns of a trace; long cells are wrapped otherwise."`
+}
+
+// searchFlags are the search order and the limits of a search, the same
+// for check and test.
+type searchFlags struct {
 	Search    string        `enum:"bfs,dfs" default:"bfs" help:"Search order: bfs (default) finds a shortest counterexample; dfs often needs less memory but its traces are longer."`
 	MaxStates int           `placeholder:"N" help:"Stop, INCOMPLETE, when N states are stored (0: no limit but memory)."`
 	MaxDepth  int           `placeholder:"N" help:"Do not explore past N steps from the initial state; INCOMPLETE if that left anything out (0: no limit)."`
 	Timeout   time.Duration `placeholder:"DUR" help:"Stop, INCOMPLETE, after DUR, e.g. 30s or 10m (0: none)."`
-	Format    string        `enum:"text,json" default:"text" help:"Output: text (a table per counterexample) or json (schema ipicheck/result/v1, see docs/json-schema.md)."`
-	Quiet     bool          `short:"q" help:"No progress line on stderr during long searches."`
-	Wide      bool          `help:"Do not cap the width of the CPU columns of a trace; long cells are wrapped otherwise."`
+}
+
+// validate rejects negative limits.
+func (f *searchFlags) validate() error {
+	switch {
+	case f.MaxStates < 0:
+		return fmt.Errorf("--max-states must not be negative")
+	case f.MaxDepth < 0:
+		return fmt.Errorf("--max-depth must not be negative")
+	case f.Timeout < 0:
+		return fmt.Errorf("--timeout must not be negative")
+	}
+	return nil
+}
+
+// options are the explore options of a search with these flags, with a
+// progress line on stderr unless quiet.
+func (f *searchFlags) options(e *env, checks explore.Check, quiet bool) explore.Options {
+	opt := explore.Options{
+		Checks:    checks,
+		MaxStates: f.MaxStates,
+		MaxDepth:  f.MaxDepth,
+		Timeout:   f.Timeout,
+	}
+	if f.Search == "dfs" {
+		opt.Search = explore.DFS
+	}
+	if !quiet {
+		opt.Progress = e.stderr
+		opt.Terminal = isTerminal(e.stderr)
+	}
+	return opt
 }
 
 // Help is the detailed help of the check command.
 func (c *checkCmd) Help() string {
 	return `Each SPEC is checked with its params' defaults, overridden by --set. The
-result is one of VERIFIED, DEADLOCK, VIOLATION, HANG or INCOMPLETE, with the
+result is one of VERIFIED, DEADLOCK, VIOLATION, HANG, UNCOVERED (nothing
+fails, but a cover condition of the spec never holds) or INCOMPLETE, with the
 counterexample trace and the number of states, transitions, depth, time and
-memory of the search. A progress line is printed on stderr about once a second
+memory of the search, and whether it is the verdict the spec expects. A progress line is printed on stderr about once a second
 while a search runs; Ctrl-C stops it with an INCOMPLETE verdict.
 
 Examples:
@@ -43,19 +82,14 @@ Examples:
     ipicheck check alpha_sync_ipi --set LOCK=drain --set CPUS=3
     ipicheck check a.ipi b.ipi --timeout 10m --format json > results.json
 
-Exit codes: 0 verified, 1 property violated, 2 usage or spec error,
-3 incomplete, 4 internal error; with several specs, the worst of them.`
+Exit codes: 0 verified, 1 property violated or uncovered, 2 usage or spec
+error, 3 incomplete, 4 internal error; with several specs, the worst of them.`
 }
 
-// Validate rejects negative limits.
+// Validate rejects negative limits, unknown checks and malformed --set.
 func (c *checkCmd) Validate() error {
-	switch {
-	case c.MaxStates < 0:
-		return fmt.Errorf("--max-states must not be negative")
-	case c.MaxDepth < 0:
-		return fmt.Errorf("--max-depth must not be negative")
-	case c.Timeout < 0:
-		return fmt.Errorf("--timeout must not be negative")
+	if err := c.Limits.validate(); err != nil {
+		return err
 	}
 	if _, err := explore.ParseChecks(c.Check); err != nil {
 		return fmt.Errorf("--check: %v", err)
@@ -117,12 +151,7 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	}
 	sys, err := model.Load(file, src, set)
 	if err != nil {
-		var list model.ErrorList
-		if errors.As(err, &list) {
-			fmt.Fprintln(e.stderr, err) // file:line:col: message, source line, caret
-		} else {
-			fmt.Fprintf(e.stderr, "ipicheck: %s: %v\n", file, err)
-		}
+		printSpecError(e, file, err)
 		return exitUsage
 	}
 	defer func() {
@@ -136,20 +165,7 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 		fmt.Fprintf(e.stderr, "ipicheck: --check: %v\n", err)
 		return exitUsage
 	}
-	opt := explore.Options{
-		Checks:    checks,
-		MaxStates: c.MaxStates,
-		MaxDepth:  c.MaxDepth,
-		Timeout:   c.Timeout,
-	}
-	if c.Search == "dfs" {
-		opt.Search = explore.DFS
-	}
-	if !c.Quiet {
-		opt.Progress = e.stderr
-		opt.Terminal = isTerminal(e.stderr)
-	}
-	res := explore.Run(e.ctx, sys, opt)
+	res := explore.Run(e.ctx, sys, c.Limits.options(e, checks, c.Quiet))
 	rep := traces.NewChecked(sys, res, file, checks)
 	if c.Wide {
 		rep.MaxWidth = -1
@@ -166,12 +182,24 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	return verdictCode(res.Verdict)
 }
 
+// printSpecError prints an error loading a spec: an error in the spec
+// as file:line:col: message with the source line and a caret, anything
+// else (a bad --set) after the file's name.
+func printSpecError(e *env, file string, err error) {
+	var list model.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprintln(e.stderr, err)
+	} else {
+		fmt.Fprintf(e.stderr, "ipicheck: %s: %v\n", file, err)
+	}
+}
+
 // verdictCode is the exit code of a verdict.
 func verdictCode(v explore.Verdict) int {
 	switch v {
 	case explore.Verified:
 		return exitVerified
-	case explore.Deadlock, explore.Violation, explore.Hang:
+	case explore.Deadlock, explore.Violation, explore.Hang, explore.Uncovered:
 		return exitViolated
 	case explore.Incomplete:
 		return exitIncomplete

@@ -5,10 +5,12 @@
 //
 //	ipicheck check protocols/alpha_sync_ipi.ipi
 //	ipicheck check alpha_sync_ipi --set CPUS=3 --set LOCK=drain
+//	ipicheck test protocols/
 //	ipicheck list
 //
-// Exit codes: 0 verified, 1 property violated, 2 usage or spec error,
-// 3 incomplete, 4 internal error.
+// Exit codes: 0 verified, 1 property violated (for test: a verdict not
+// the expected one), 2 usage or spec error, 3 incomplete, 4 internal
+// error.
 package main
 
 import (
@@ -66,21 +68,29 @@ interrupt handlers and the shared data; ipicheck explores every interleaving
 and reports VERIFIED, or the shortest trace to a DEADLOCK, a VIOLATION
 (failed assertion, value or index out of range, invariant) or a HANG (a CPU
 that can spin forever while interrupts keep coming), as a table with one
-column per CPU.
+column per CPU; UNCOVERED if nothing fails but a state the spec declares
+reachable (cover) never is.
+
+ipicheck test runs specs with every param combination of their matrix and
+compares each verdict with the one their expect declarations give.
 
 Examples:
 
     ipicheck check protocols/alpha_sync_ipi.ipi
     ipicheck check alpha_sync_ipi --set CPUS=3 --set LOCK=drain
     ipicheck check my.ipi --max-states 1000000 --timeout 5m --format json
+    ipicheck test protocols/ my.ipi
     ipicheck list
     ipicheck show alpha_sync_ipi > my.ipi
 
-Exit codes (with several specs, the worst: 4, 2, 1, 3, 0 in that order):
+Exit codes (with several specs or runs, the worst: 4, 2, 1, 3, 0 in that
+order):
 
-    0  verified: no deadlock, hang, assertion, range or invariant failure
+    0  verified: no deadlock, hang, assertion, range or invariant failure;
+       for test: every verdict as expected
     1  a property is violated: deadlock, assertion, out of range,
-       invariant, hang
+       invariant, hang; or a cover is never met (uncovered); for test: a
+       verdict not as expected, or a run with no expectation
     2  usage error, or an error in a spec (file:line:col: message)
     3  incomplete: a limit (--max-states, --max-depth, --timeout) or
        Ctrl-C ended the search before it was exhaustive
@@ -91,6 +101,7 @@ type cli struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 
 	Check checkCmd `cmd:"" help:"Check protocol specs."`
+	Test  testCmd  `cmd:"" help:"Check specs with every param combination of their matrix and compare the verdicts with their expectations."`
 	List  listCmd  `cmd:"" help:"List the built-in protocols."`
 	Show  showCmd  `cmd:"" help:"Print the source of a built-in protocol."`
 }
@@ -163,6 +174,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	switch cmd := kctx.Selected().Name; cmd {
 	case "check":
 		return c.Check.run(e)
+	case "test":
+		return c.Test.run(e)
 	case "list":
 		return c.List.run(e)
 	case "show":

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,7 +20,8 @@ func TestMain(m *testing.M) {
 // they may use:
 //
 //	jsonok FILE           FILE holds one or more JSON values
-//	jsonhas FILE KEY VAL  the first value's KEY (a dotted path) is VAL
+//	jsonhas FILE KEY VAL  the first value's KEY (a dotted path, with numbers
+//	                      indexing arrays: 0.verdict) is VAL
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -73,11 +75,18 @@ func cmdJSONHas(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var v any = vals[0]
 	for _, k := range strings.Split(args[1], ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			ts.Fatalf("%s: %s: not an object at %q", args[0], args[1], k)
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(x) {
+				ts.Fatalf("%s: %s: no element %q in an array of %d", args[0], args[1], k, len(x))
+			}
+			v = x[i]
+		default:
+			ts.Fatalf("%s: %s: not an object or an array at %q", args[0], args[1], k)
 		}
-		v = m[k]
 	}
 	got, _ := json.Marshal(v)
 	s := strings.Trim(string(got), `"`)

@@ -411,6 +411,7 @@ func (c *compiler) compileHandler(h *handler) {
 	h.code = b.code
 	h.locals = b.locals
 	h.wcands = b.wcands
+	h.raises = b.raises
 	c.cpuSlots[h.pcOff].hi = int32(len(h.code.instrs) + 1)
 	for _, l := range b.locals {
 		for len(c.cpuSlots) <= l.off {
@@ -451,7 +452,7 @@ func (c *compiler) compileThreads() [][]threadSlot {
 		}
 		b := c.newContext(d.Name.Name, region+1, false)
 		c.compileBody(b, d.Body)
-		t := &thread{name: d.Name.Name, pos: d.At, code: b.code, pcOff: region, locals: b.locals, wcands: b.wcands}
+		t := &thread{name: d.Name.Name, pos: d.At, code: b.code, pcOff: region, locals: b.locals, wcands: b.wcands, raises: b.raises}
 		size = max(size, b.next-region)
 		slots := []threadSlot{{region, slotSpec{name: d.Name.Name + " pc", kind: SlotPC, typ: intType, hi: int32(len(t.code.instrs)), ctx: t.name}}}
 		for _, l := range b.locals {
@@ -544,6 +545,7 @@ func (c *compiler) buildLayout(threadSlots [][]threadSlot) {
 		}
 	}
 	s.layout = state.NewLayout(slots)
+	s.markRaisable()
 	s.nregs = c.nregs
 	// Threads start by running their leading silent instructions.
 	m := &machine{sys: s, s: s.init, regs: make([]int32, s.nregs+1)}

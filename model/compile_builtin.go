@@ -194,7 +194,7 @@ func (c *compiler) builtinStmt(sc *scope, s *CallStmt) bool {
 		if !c.wantArgs(call, 2, 2) {
 			return true
 		}
-		base, _ := c.cpuArg(sc, call, 0)
+		base, target := c.cpuArg(sc, call, 0)
 		h := c.lineArg(sc, call, 1)
 		if base == nil || h == nil {
 			return true
@@ -205,6 +205,7 @@ func (c *compiler) builtinStmt(sc *scope, s *CallStmt) bool {
 		}
 		off := h.pendingOff
 		in.exec = func(m *machine) { m.set(base(m)+off, 1) }
+		c.cur.raises = append(c.cur.raises, raiseCand{h, target})
 	}
 	c.emit(in)
 	return true

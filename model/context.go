@@ -14,6 +14,7 @@ type ctxBuilder struct {
 	inlines   []*inlineFrame
 	returns   []*instr // context-level returns, patched to the end
 	wcands    []wcand  // the shared storage it writes, as candidate slots
+	raises    []raiseCand
 
 	inAtomic  bool // compiling an atomic body
 	constOnly bool // compile-time constants only
@@ -47,6 +48,13 @@ func (c *compiler) noteWrite(e *cexpr) {
 	if e.cand != nil {
 		c.cur.wcands = append(c.cur.wcands, wcand{e.cand, e.t.Size})
 	}
+}
+
+// raiseCand is a raise a context makes: the line, and the CPU expression
+// (isMe when the argument was left out).
+type raiseCand struct {
+	h   *handler
+	cpu *cexpr
 }
 
 // wcand is storage a context writes: its candidate first slots and size.

@@ -127,7 +127,7 @@ func (s *System) writers(st []int32, cpu int, self context, slot int) []Writer {
 			out = append(out, Writer{Var: name, CPU: c, Context: t.name, Status: s.threadStatus(st, c)})
 		}
 		for _, h := range s.handlers {
-			if c == cpu && self.h == h || !mayWrite(h.wcands, c, slot) {
+			if c == cpu && self.h == h || !h.raisable[c] || !mayWrite(h.wcands, c, slot) {
 				continue
 			}
 			status := s.lineStatus(st, c, h)
@@ -184,4 +184,33 @@ func (s *System) maskReason(st []int32, c int, h *handler) string {
 		return "can be taken"
 	}
 	return "masked (" + strings.Join(why, ", ") + ")"
+}
+
+// markRaisable works out on which CPUs each handler may ever run: a timer
+// everywhere, a line where some thread or handler raises it (knowing only
+// constants and me of the raising code).
+func (s *System) markRaisable() {
+	for _, h := range s.handlers {
+		h.raisable = make([]bool, s.NCPU)
+		if h.pendingOff < 0 {
+			for c := range h.raisable {
+				h.raisable[c] = true
+			}
+		}
+	}
+	mark := func(raises []raiseCand, cpu int) {
+		for _, r := range raises {
+			candIndex(r.cpu, s.NCPU, cpu, func(c int) { r.h.raisable[c] = true })
+		}
+	}
+	for cpu, t := range s.threads {
+		if t != nil {
+			mark(t.raises, cpu)
+		}
+	}
+	for _, h := range s.handlers {
+		for cpu := range s.NCPU {
+			mark(h.raises, cpu)
+		}
+	}
 }

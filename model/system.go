@@ -88,6 +88,10 @@ type handler struct {
 	pendingOff int // -1 for a timer, which is always raised
 	locals     []frameSlot
 	wcands     []wcand // the storage it writes
+	raises     []raiseCand
+	// raisable[c]: some code may raise this line on CPU c (a timer always
+	// fires), so the handler may run there.
+	raisable []bool
 }
 
 // thread is the task-context code one CPU runs.
@@ -98,6 +102,7 @@ type thread struct {
 	pcOff  int // k at instruction k, len(code) when finished
 	locals []frameSlot
 	wcands []wcand // the storage it writes
+	raises []raiseCand
 }
 
 // frameSlot is a scalar local of a thread or handler frame.

@@ -320,6 +320,8 @@ type Span struct {
 // Pos returns where the statement starts.
 func (s *Span) Pos() Pos { return s.At }
 
+func (s *Span) span() Span { return *s }
+
 // Pos returns the opening brace's position.
 func (b *Block) Pos() Pos { return b.At }
 

@@ -90,7 +90,11 @@ func (c *compiler) declare(sc *scope, id *Ident, sym *symbol) {
 		return
 	}
 	if prev, ok := sc.names[id.Name]; ok {
-		c.errorf(id.At, "%s redeclared (first declared at %s)", id.Name, prev.pos)
+		where := prev.pos.String()
+		if prev.pos.Src != id.At.Src {
+			where = prev.pos.File() + ":" + where
+		}
+		c.errorf(id.At, "%s redeclared (first declared at %s)", id.Name, where)
 		return
 	}
 	if isPredeclared(id.Name) {

@@ -334,6 +334,7 @@ func (c *compiler) chooseStmt(sc *scope, s *ChooseStmt) {
 	in := c.emit(&instr{op: opChoose, pos: s.At, text: "choose"})
 	var ends []*instr
 	for _, alt := range s.Alts {
+		in.altText = append(in.altText, firstText(alt))
 		in.alts = append(in.alts, c.pc())
 		c.block(sc, alt)
 		ends = append(ends, c.emit(&instr{op: opJump, silent: true, pos: alt.Close}))
@@ -341,6 +342,25 @@ func (c *compiler) chooseStmt(sc *scope, s *ChooseStmt) {
 	for _, e := range ends {
 		e.target = c.pc()
 	}
+}
+
+// firstText quotes the first statement of a block, for a choose's
+// outcome: "{ }" for an empty block.
+func firstText(b *Block) string {
+	for _, s := range b.Stmts {
+		if sp, ok := s.(interface{ span() Span }); ok {
+			if t := stmtText(sp.span()); t != "" {
+				if len(b.Stmts) > 1 {
+					t += " ..."
+				}
+				return t
+			}
+		}
+		if inner, ok := s.(*Block); ok {
+			return firstText(inner)
+		}
+	}
+	return "{ }"
 }
 
 func (c *compiler) returnStmt(sc *scope, s *ReturnStmt) {

@@ -88,7 +88,7 @@ func (s *System) Describe(before []int32, label uint32, after []int32) StepInfo 
 		info.Pos, info.Text, info.Func = in.pos, in.text, in.fn
 		switch in.op {
 		case opChoose:
-			info.Outcome = fmt.Sprintf("alternative %d of %d", idx+1, len(in.alts))
+			info.Outcome = fmt.Sprintf("alternative %d of %d: %s", idx+1, len(in.alts), in.altText[idx])
 		case opBranch:
 			m := s.machine(before, cpu)
 			info.Outcome = fmt.Sprint(in.cond(m) != 0)

@@ -34,6 +34,7 @@ type instr struct {
 	cond     evalFn
 	target   int
 	alts     []int
+	altText  []string // a choose's alternatives, quoted by their first statement
 	body     *code
 
 	pos   Pos
@@ -92,10 +93,11 @@ func (m *machine) set(slot int, v int32) {
 	m.wrote = true
 }
 
-// setIRQ sets the running CPU's IRQ flag, an effect like a store.
+// setIRQ sets the running CPU's IRQ flag. Like a store to a local it is
+// private to the CPU, so an atomic block may still block after it (the
+// block then does not run at all).
 func (m *machine) setIRQ(v int32) {
 	m.s[m.base+m.sys.irqOff] = v
-	m.wrote = true
 }
 
 func (m *machine) setCPU(cpu int) {

@@ -686,5 +686,41 @@ func stmtText(s Span) string {
 	if s.Off < 0 || s.End > len(src) || s.Off >= s.End {
 		return ""
 	}
-	return strings.Join(strings.Fields(string(src[s.Off:s.End])), " ")
+	return strings.Join(strings.Fields(stripComments(src[s.Off:s.End])), " ")
+}
+
+// stripComments drops the comments from a piece of source, leaving
+// strings alone.
+func stripComments(b []byte) string {
+	var out strings.Builder
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' && b[j] != '\n' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j+1, len(b))
+			out.Write(b[i:j])
+			i = j - 1
+		case b[i] == '/' && i+1 < len(b) && b[i+1] == '/':
+			for i < len(b) && b[i] != '\n' {
+				i++
+			}
+			out.WriteByte(' ')
+		case b[i] == '/' && i+1 < len(b) && b[i+1] == '*':
+			i += 2
+			for i+1 < len(b) && !(b[i] == '*' && b[i+1] == '/') {
+				i++
+			}
+			i++
+			out.WriteByte(' ')
+		default:
+			out.WriteByte(b[i])
+		}
+	}
+	return out.String()
 }

@@ -610,7 +610,7 @@ var invalidCases = []struct {
 		want: []string{"t.ipi:3:1: import \"testdata/valid/syntax_tour.ipi\": testdata/valid/syntax_tour.ipi is a protocol, not a library (a library starts with library NAME;)"}},
 	{name: "import name clash",
 		src:  hdr + "import \"testdata/lib/spin.ipi\";\nvar spin_lock: bool;\n",
-		want: []string{"t.ipi:4:5: spin_lock redeclared (first declared at 4:6)"}},
+		want: []string{"t.ipi:4:5: spin_lock redeclared (first declared at testdata/lib/spin.ipi:4:6)"}},
 	{name: "unknown verdict",
 		src:  hdr + "expect done;\n",
 		want: []string{"t.ipi:3:8: unknown verdict done: expect one of verified, deadlock, hang, violation, uncovered"}},

@@ -46,9 +46,12 @@ func TestRegressions(t *testing.T) {
 			`protocol p; param CPUS = 2; var x: bool;
 			thread t on cpu 0 { atomic { var v: bool = x; await v; } }
 			thread u on cpu 1 { x = true; }`, ""},
-		{"an IRQ change is an effect in an atomic block",
-			`protocol p; param CPUS = 1; var x: bool;
-			thread t on all { atomic { local_irq_disable(); await x; } }`, "atomic block blocks after an effect"},
+		{"an IRQ change is private in an atomic block",
+			`protocol p; param CPUS = 2; var l: bool;
+			thread t on all { var f: bool; atomic { local_irq_save(f); await !l; l = true; } l = false; local_irq_restore(f); }`, ""},
+		{"a raise is an effect in an atomic block",
+			`protocol p; param CPUS = 1; var x: bool; interrupt i { }
+			thread t on all { atomic { raise(me, i); await x; } }`, "atomic block blocks after an effect"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sys, err := model.Load("p.ipi", []byte(tc.src), nil)

@@ -1,5 +1,8 @@
 -- alpha_sync_ipi.m: a hand-written Murphi encoding of
--- protocols/alpha_sync_ipi.ipi, for cross-checking ipicheck with Rumur.
+-- bench/murphi/alpha_sync_ipi.ipi (protocols/alpha_sync_ipi.ipi as of
+-- commit 1a247b5, before the protocols moved onto the kernel library), for
+-- cross-checking ipicheck with Rumur: scripts/crosscheck.sh,
+-- bench/crosscheck_test.go.
 --
 -- It encodes exactly the transition system ipicheck builds from the spec
 -- (model/compile*.go, model/exec.go), so that both tools must agree on the
@@ -7,9 +10,11 @@
 --
 --   * One rule per ipicheck step: per CPU (the ruleset) and per program
 --     counter at which a context can rest. Program counters are state
---     variables; their values are ipicheck's instruction indices (the
---     thread's pc, and the handler's pc + 1 with 0 meaning "not running"),
---     so a state here and in ipicheck hold the same numbers.
+--     variables; their values are the instruction indices ipicheck used
+--     at commit 1a247b5 (the thread's pc, and the handler's pc + 1 with 0
+--     meaning "not running"). Later versions fold branches on constants
+--     at compile time and number differently; only the one-to-one
+--     correspondence of resting points matters for the state count.
 --   * Silent code (local-only instructions: loop bookkeeping, local
 --     declarations, branches on constants and locals, value-parameter
 --     copies, result stores into locals, resets of dead function locals)

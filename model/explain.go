@@ -121,21 +121,33 @@ func (s *System) explainCPU(st []int32, cpu int, ctx context) Stuck {
 // slot, each with what it is doing instead.
 func (s *System) writers(st []int32, cpu int, self context, slot int) []Writer {
 	name := s.slots[slot].Name
-	var out []Writer
+	var out, never []Writer
 	for c := range s.NCPU {
 		if t := s.threads[c]; t != nil && !(c == cpu && self.h == nil) && mayWrite(t.wcands, c, slot) {
 			out = append(out, Writer{Var: name, CPU: c, Context: t.name, Status: s.threadStatus(st, c)})
 		}
 		for _, h := range s.handlers {
-			if c == cpu && self.h == h || !h.raisable[c] || !mayWrite(h.wcands, c, slot) {
+			if c == cpu && self.h == h || !mayWrite(h.wcands, c, slot) {
 				continue
 			}
 			status := s.lineStatus(st, c, h)
+			if !h.raisable[c] {
+				// Worth saying when nothing else could help: the handler
+				// that would never runs on the stuck CPU.
+				if c == cpu {
+					never = append(never, Writer{Var: name, CPU: c, Context: h.name, Handler: true,
+						Status: fmt.Sprintf("never runs: no code raises %s on CPU%d", h.name, c)})
+				}
+				continue
+			}
 			if st[s.cpuBase(c)+h.pcOff] != 0 {
 				status = fmt.Sprintf("running (see CPU%d)", c)
 			}
 			out = append(out, Writer{Var: name, CPU: c, Context: h.name, Handler: true, Status: status})
 		}
+	}
+	if len(out) == 0 {
+		out = never
 	}
 	if len(out) == 0 {
 		out = append(out, Writer{Var: name, CPU: -1})

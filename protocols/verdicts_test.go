@@ -25,22 +25,45 @@ var verdictCases = []struct {
 	{"alpha_sync_ipi.ipi", map[string]string{"IRQS_OFF": "false", "CPUS": "3"}, explore.Verified, 0},
 	// IRQs off and no lock: two CPUs in csd_lock_wait, neither takes the IPI.
 	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "none"}, explore.Deadlock, 12},
-	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "none", "CPUS": "3"}, explore.Deadlock, 33},
+	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "none", "CPUS": "3"}, explore.Deadlock, 27},
 	// A plain spin_lock: the loser spins with IRQs off.
 	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "spin"}, explore.Deadlock, 8},
 	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "spin", "CPUS": "3"}, explore.Deadlock, 14},
 	// The patch: spin_trylock + alpha_drain_ipi().
 	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "drain"}, explore.Verified, 0},
 	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "drain", "CPUS": "3"}, explore.Verified, 0},
+	// Seed 001, review point 1: a synchronous caller the lock does not wrap
+	// never drains, so it and the lock holder deadlock as before (at 3 CPUs
+	// once the other wrapped caller is done).
+	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "drain", "UNWRAPPED": "true"}, explore.Deadlock, 13},
+	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "drain", "UNWRAPPED": "true", "CPUS": "3"}, explore.Deadlock, 57},
+	// Seed 001, review point 2: reading the mailbox after local_irq_save()
+	// verifies too.
+	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "drain", "DRAIN": "review"}, explore.Verified, 0},
+	{"alpha_sync_ipi.ipi", map[string]string{"LOCK": "drain", "DRAIN": "review", "CPUS": "3"}, explore.Verified, 0},
 	// Seeds 000/001: the IPI edge lost at IPL 7 leaves the sender spinning
 	// while the target keeps taking device interrupts: a hang, not a
-	// deadlock. The RTC poll rescues it, also with every CPU sending with
-	// IRQs off under patch 1's trylock+drain lock.
-	{"alpha_lost_edge.ipi", nil, explore.Hang, 8},
+	// deadlock. Without lost edges there is nothing to rescue. The RTC poll
+	// rescues it, also with every CPU sending with IRQs off under patch 1's
+	// trylock+drain lock (ALL_SEND's defaults), which alone does not.
+	{"alpha_lost_edge.ipi", nil, explore.Hang, 6},
+	{"alpha_lost_edge.ipi", map[string]string{"EV7_LOST_EDGE": "false"}, explore.Verified, 0},
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true"}, explore.Verified, 0},
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true", "CPUS": "3"}, explore.Verified, 0},
+	{"alpha_lost_edge.ipi", map[string]string{"ALL_SEND": "true", "IRQS_OFF": "true", "LOCK": "drain"}, explore.Hang, 24},
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true", "ALL_SEND": "true", "IRQS_OFF": "true", "LOCK": "drain"}, explore.Verified, 0},
 	{"alpha_lost_edge.ipi", map[string]string{"RESCUE": "true", "ALL_SEND": "true", "IRQS_OFF": "true", "LOCK": "drain", "CPUS": "3"}, explore.Verified, 0},
+	// Seed 003: under CSD_LOCK_WAIT_DEBUG two senders take the destination's
+	// csd_data with the two-step csd_lock() and queue it twice, linking it to
+	// itself; without the invariants, CPU0 walks its queue forever. The
+	// try_cmpxchg_acquire() fix verifies, also with three senders; so does
+	// the single-writer case without the debug option.
+	{"csd_lock_debug.ipi", nil, explore.Violation, 8},
+	{"csd_lock_debug.ipi", map[string]string{"CHECK": "self_link"}, explore.Violation, 8},
+	{"csd_lock_debug.ipi", map[string]string{"CHECK": "none"}, explore.Hang, 15},
+	{"csd_lock_debug.ipi", map[string]string{"CSD_LOCK_ATOMIC": "true"}, explore.Verified, 0},
+	{"csd_lock_debug.ipi", map[string]string{"CSD_LOCK_ATOMIC": "true", "CPUS": "4"}, explore.Verified, 0},
+	{"csd_lock_debug.ipi", map[string]string{"CSD_LOCK_WAIT_DEBUG": "false"}, explore.Verified, 0},
 	// Seed 002, generic helpers: callers with IRQs on verify; with IRQs
 	// off both spin in csd_flag_wait() on IPIs they cannot take.
 	{"smp_call_irqs_off_2008.ipi", map[string]string{"IRQS_OFF": "false"}, explore.Verified, 0},

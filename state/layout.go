@@ -16,18 +16,39 @@ type Slot struct {
 // A Layout describes the slots of a state vector and how a vector is
 // bit-packed: slot i takes the bits needed for Max-Min, right after slot
 // i-1, and a slot whose domain is a single value takes none.
+//
+// A Layout is immutable once made, so any number of goroutines may use
+// one at once.
 type Layout struct {
 	slots  []Slot
 	fields []field
 	bits   int
+	size   int // PackedSize
 }
 
 // field is the packing view of a slot, kept apart from Slot so the pack
 // loops touch only a few dense bytes per slot.
+//
+// Every slot is at most 32 bits wide, so it lies within the 8 bytes that
+// start at the byte holding its first bit: Unpack and Repack read and
+// write a slot with one unaligned 64-bit load (and store) of that window,
+// at a byte offset and shift fixed by the layout. A window would run past
+// the end of the packed state for the slots of its last 7 bytes; theirs
+// is moved back to the last 8 bytes, with the shift grown to match.
+// States shorter than 8 bytes are one window, read and written through a
+// copy (see small).
 type field struct {
 	min   int32
 	span  uint32 // Max-Min
+	mask  uint32 // 1<<width - 1
+	off   uint32 // byte offset of the slot's window
+	shift uint8  // bit offset of the slot in its window
 	width uint8  // bits.Len32(span)
+	// wshift is the slot's bit offset in its 64-bit word of the packed
+	// state (word k is bytes 8k..8k+7), and last says the slot reaches
+	// the end of that word, for Pack.
+	wshift uint8
+	last   bool
 }
 
 // NewLayout returns the layout of slots, in order. It panics if a slot has
@@ -40,8 +61,25 @@ func NewLayout(slots []Slot) *Layout {
 		}
 		span := uint32(int64(s.Max) - int64(s.Min))
 		w := bits.Len32(span)
-		l.fields[i] = field{min: s.Min, span: span, width: uint8(w)}
+		l.fields[i] = field{min: s.Min, span: span, mask: uint32(1<<w - 1), width: uint8(w)}
 		l.bits += w
+	}
+	l.size = (l.bits + 7) / 8
+	pos := 0
+	for i := range l.fields {
+		f := &l.fields[i]
+		off := pos / 8
+		if l.size >= 8 {
+			off = min(off, l.size-8)
+		} else {
+			off = 0
+		}
+		f.off, f.shift = uint32(off), uint8(pos-8*off)
+		f.wshift = uint8(pos % 64)
+		// The slot that reaches the end of a word is the last to start in
+		// it.
+		f.last = pos%64+int(f.width) >= 64
+		pos += int(f.width)
 	}
 	return l
 }
@@ -59,7 +97,7 @@ func (l *Layout) Width(i int) int { return int(l.fields[i].width) }
 func (l *Layout) Bits() int { return l.bits }
 
 // PackedSize returns the length in bytes of a packed state vector.
-func (l *Layout) PackedSize() int { return (l.bits + 7) / 8 }
+func (l *Layout) PackedSize() int { return l.size }
 
 // InDomain reports whether v is in the domain of slot i.
 func (l *Layout) InDomain(i int, v int32) bool {

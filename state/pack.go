@@ -17,55 +17,113 @@ func (l *Layout) Pack(dst []byte, v []int32) []byte {
 	if len(v) != len(l.fields) {
 		panic(fmt.Sprintf("state: Pack of %d values, layout has %d slots", len(v), len(l.fields)))
 	}
-	// Bits accumulate in acc; every full 64 bits are flushed as one word.
+	// Bits accumulate in acc, each slot at the shift the layout gives it;
+	// the slot that reaches the end of a word flushes it, and keeps its
+	// bits beyond the word for the next.
 	var acc uint64
-	n := uint(0) // bits in acc
-	for i, f := range l.fields {
+	fields := l.fields
+	v = v[:len(fields)]
+	for i := range fields {
+		f := &fields[i]
 		u := uint64(int64(v[i]) - int64(f.min))
 		if u > uint64(f.span) {
-			panic(fmt.Sprintf("state: slot %d (%s) value %d outside %d..%d",
-				i, l.slots[i].Name, v[i], l.slots[i].Min, l.slots[i].Max))
+			l.outside(i, v[i])
 		}
-		w := uint(f.width)
-		acc |= u << n
-		n += w
-		if n >= 64 {
+		acc |= u << (f.wshift & 63)
+		if f.last {
 			dst = binary.LittleEndian.AppendUint64(dst, acc)
-			n -= 64
-			// The low w-n bits of u went into the flushed word; keep the
-			// other n (n < w ≤ 32).
-			acc = u >> (w - n)
+			// 64-wshift is 1..64: a slot that ends the word exactly
+			// carries nothing, and a shift by 64 gives 0.
+			acc = u >> (64 - f.wshift)
 		}
 	}
-	for ; n > 0; n -= min(n, 8) {
+	// Bits/64 words are flushed; the bytes of the rest follow.
+	for n := l.size - 8*(l.bits/64); n > 0; n-- {
 		dst = append(dst, byte(acc))
 		acc >>= 8
 	}
 	return dst
 }
 
+// outside panics for value v of slot i, outside its domain.
+func (l *Layout) outside(i int, v int32) {
+	s := l.slots[i]
+	panic(fmt.Sprintf("state: slot %d (%s) value %d outside %d..%d", i, s.Name, v, s.Min, s.Max))
+}
+
 // Unpack decodes the packed state b into dst, which must have NumSlots
-// elements.
+// elements; b must have PackedSize bytes.
 func (l *Layout) Unpack(dst []int32, b []byte) {
-	dst = dst[:len(l.fields)]
-	var acc uint64
-	n := uint(0) // bits left in acc
-	for i, f := range l.fields {
-		w := uint(f.width)
-		var u uint64
-		if n >= w {
-			u = acc
-			acc >>= w // w < 64, so a zero width shifts nothing away
-			n -= w
-		} else {
-			next := load64(b)
-			b = b[min(len(b), 8):]
-			u = acc | next<<n
-			acc = next >> (w - n)
-			n = 64 - (w - n)
+	fields := l.fields
+	dst = dst[:len(fields)]
+	b = b[:l.size]
+	if l.size < 8 {
+		x := load64(b)
+		for i := range fields {
+			f := &fields[i]
+			dst[i] = f.min + int32(uint32(x>>(f.shift&63))&f.mask)
 		}
-		dst[i] = f.min + int32(uint32(u&(1<<w-1)))
+		return
 	}
+	// Each slot is one load of its window: no state carries from one
+	// slot to the next, so the loads overlap.
+	for i := range fields {
+		f := &fields[i]
+		x := binary.LittleEndian.Uint64(b[f.off:])
+		dst[i] = f.min + int32(uint32(x>>(f.shift&63))&f.mask)
+	}
+}
+
+// Repack appends the packed form of the state vector next to dst and
+// returns the extended slice, as Pack does, given base, the packed form
+// of the vector prev: it copies base and rewrites only the slots in which
+// next differs from prev. A successor usually differs from its state in a
+// few slots, so this is much faster than Pack.
+//
+// base must be Pack(prev) exactly; then Repack returns what Pack(next)
+// would, and panics, as Pack does, if a slot that differs is outside its
+// domain.
+func (l *Layout) Repack(dst, base []byte, prev, next []int32) []byte {
+	if len(next) != len(l.fields) || len(prev) != len(l.fields) || len(base) != l.size {
+		panic(fmt.Sprintf("state: Repack of %d values from %d values and %d bytes, layout has %d slots of %d bytes",
+			len(next), len(prev), len(base), len(l.fields), l.size))
+	}
+	start := len(dst)
+	dst = append(dst, base...)
+	b := dst[start:]
+	if l.size < 8 {
+		x := load64(b)
+		for i := range next {
+			if next[i] != prev[i] {
+				x = l.put(x, i, next[i])
+			}
+		}
+		for k := range b {
+			b[k] = byte(x >> (8 * k))
+		}
+		return dst
+	}
+	prev = prev[:len(next)]
+	for i := range next {
+		if next[i] == prev[i] {
+			continue
+		}
+		f := &l.fields[i]
+		w := b[f.off : f.off+8]
+		binary.LittleEndian.PutUint64(w, l.put(binary.LittleEndian.Uint64(w), i, next[i]))
+	}
+	return dst
+}
+
+// put returns the window x of slot i with the slot set to v.
+func (l *Layout) put(x uint64, i int, v int32) uint64 {
+	f := &l.fields[i]
+	u := uint64(int64(v) - int64(f.min))
+	if u > uint64(f.span) {
+		l.outside(i, v)
+	}
+	sh := f.shift & 63
+	return x&^(uint64(f.mask)<<sh) | u<<sh
 }
 
 // load64 reads the little-endian word at the start of b, zero-filling

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestLayoutWidths(t *testing.T) {
@@ -196,5 +197,110 @@ func BenchmarkUnpack(b *testing.B) {
 	b.SetBytes(int64(l.PackedSize()))
 	for b.Loop() {
 		l.Unpack(out, buf)
+	}
+}
+
+// TestPackLegacy checks the packed format against the legacy packing.
+func TestPackLegacy(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 500 {
+		l := randomLayout(r, 60)
+		v := randomVector(r, l)
+		if diff := cmp.Diff(legacyPack(l, nil, v), l.Pack(nil, v)); diff != "" {
+			t.Fatalf("Pack of %v in %v (-legacy +got):\n%s", v, l.slots, diff)
+		}
+		got := make([]int32, l.NumSlots())
+		legacyUnpack(l, got, l.Pack(nil, v))
+		if diff := cmp.Diff(v, got); diff != "" {
+			t.Fatalf("legacy Unpack (-v +got):\n%s", diff)
+		}
+	}
+}
+
+// TestRepackRandom checks Repack against Pack on successors that differ
+// from their state in a few slots, or in all of them.
+func TestRepackRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	for range 2000 {
+		l := randomLayout(r, 60)
+		prev := randomVector(r, l)
+		base := l.Pack(nil, prev)
+		for range 10 {
+			next := append([]int32(nil), prev...)
+			all := randomVector(r, l)
+			for i := range next {
+				if r.IntN(8) == 0 || r.IntN(20) == 0 && len(next) > 0 {
+					next[i] = all[i]
+				}
+			}
+			if r.IntN(10) == 0 {
+				next = all
+			}
+			got := l.Repack([]byte{0xAA}, base, prev, next)
+			if got[0] != 0xAA {
+				t.Fatal("Repack clobbered dst")
+			}
+			if diff := cmp.Diff(l.Pack(nil, next), got[1:], cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("Repack of %v from %v in %v (-Pack +Repack):\n%s", next, prev, l.slots, diff)
+			}
+		}
+		if diff := cmp.Diff(base, l.Pack(nil, prev), cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("Repack modified base")
+		}
+	}
+}
+
+func TestRepackPanics(t *testing.T) {
+	for _, l := range []*Layout{
+		NewLayout([]Slot{{"x", -2, 4}, {"y", 0, 5}}),                          // one short window
+		NewLayout(append(make([]Slot, 20), Slot{"x", -2, 4}, Slot{"y", 0, 5})), // windows
+	} {
+		n := l.NumSlots()
+		prev := make([]int32, n)
+		prev[n-2] = 0
+		base := l.Pack(nil, prev)
+		for _, bad := range [][2]int32{{-3, 0}, {5, 0}, {0, 6}, {0, -1}} {
+			next := append([]int32(nil), prev...)
+			next[n-2], next[n-1] = bad[0], bad[1]
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("Repack(%v) did not panic", next)
+					}
+				}()
+				l.Repack(nil, base, prev, next)
+			}()
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Repack with a short base did not panic")
+				}
+			}()
+			l.Repack(nil, base[:len(base)-1], prev, prev)
+		}()
+	}
+}
+
+func TestRepackNoAlloc(t *testing.T) {
+	l, v := benchLayout()
+	next := append([]int32(nil), v...)
+	next[5] = l.slots[5].Min
+	base := l.Pack(nil, v)
+	buf := make([]byte, 0, l.PackedSize())
+	if n := testing.AllocsPerRun(100, func() { buf = l.Repack(buf[:0], base, v, next) }); n != 0 {
+		t.Errorf("Repack allocates %v times per run", n)
+	}
+}
+
+func BenchmarkRepack(b *testing.B) {
+	l, v := benchLayout()
+	next := append([]int32(nil), v...)
+	next[5] = l.slots[5].Min
+	base := l.Pack(nil, v)
+	buf := make([]byte, 0, l.PackedSize())
+	b.SetBytes(int64(l.PackedSize()))
+	for b.Loop() {
+		buf = l.Repack(buf[:0], base, v, next)
 	}
 }

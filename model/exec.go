@@ -366,12 +366,12 @@ func (s *System) atomic(m *machine, c *code, pc int, done func(exit int) bool) b
 			return done(in.target)
 		case opChoose:
 			saved := append([]int32(nil), m.s...)
-			savedWrote, savedLog := m.wrote, len(m.wlog)
+			savedWrote, savedLog, logging := m.wrote, len(m.wlog), m.logging
 			for k, alt := range in.alts {
 				if k > 0 {
 					copy(m.s, saved)
 					m.wrote = savedWrote
-					m.wlog = m.wlog[:savedLog]
+					m.wlog, m.logging = m.wlog[:savedLog], logging
 					m.err = nil
 				}
 				if !s.atomic(m, c, alt, done) {

@@ -49,7 +49,7 @@ func TestAlpha(t *testing.T) {
 	for _, p := range got.Params {
 		ps = append(ps, p.String())
 	}
-	if s := strings.Join(ps, " "); s != "CPUS=2 IRQS_OFF=true LOCK=none" {
+	if s := strings.Join(ps, " "); s != "CPUS=2 IRQS_OFF=true LOCK=none UNWRAPPED=false DRAIN=patch" {
 		t.Errorf("params %s", s)
 	}
 	if got.Params[2].Type != "enum { none, spin, drain }" {

@@ -301,7 +301,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 	switch res.Verdict {
 	case explore.Deadlock:
 		e := sys.Explain(last)
-		r.Explanation = explanation(e, file)
+		r.Explanation = explanation(e, file, r.sysFile)
 		var cpus []string
 		for _, k := range e.Stuck {
 			cpus = append(cpus, fmt.Sprintf("CPU%d", k.CPU))
@@ -323,7 +323,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 			}
 		}
 		e.Stuck = stuck
-		r.Explanation = explanation(e, file)
+		r.Explanation = explanation(e, file, r.sysFile)
 		verb := "never finishes"
 		if len(cpus) > 1 {
 			verb = "never finish"
@@ -338,9 +338,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 
 // step converts the description of trace step n.
 func (r *Report) step(n int, info model.StepInfo, file string) Step {
-	if f := info.Pos.File(); f != "" && f != r.sysFile {
-		file = f // a step in an imported library
-	}
+	file = fileOf(info.Pos, file, r.sysFile)
 	s := Step{
 		N:          n,
 		CPU:        info.CPU,
@@ -438,7 +436,7 @@ func failure(err error, file string) *Failure {
 	return &Failure{Kind: "error", Message: err.Error()}
 }
 
-func explanation(e model.Explanation, file string) *Explanation {
+func explanation(e model.Explanation, file, sysFile string) *Explanation {
 	x := &Explanation{Stuck: []Stuck{}, Finished: []int{}, Pending: []Pending{}}
 	for _, k := range e.Stuck {
 		s := Stuck{
@@ -447,7 +445,7 @@ func explanation(e model.Explanation, file string) *Explanation {
 			Context:  "task",
 			Level:    k.Level,
 			IRQsOn:   k.IRQsOn,
-			File:     file,
+			File:     fileOf(k.Pos, file, sysFile),
 			Line:     k.Pos.Line,
 			Col:      k.Pos.Col,
 			Text:     k.Text,
@@ -500,4 +498,14 @@ func joinAnd(s []string) string {
 		return s[0]
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+
+// fileOf names a position's file: an imported library's own name, else
+// the spec as the user named it (sysFile is the spec's name in the model).
+func fileOf(p model.Pos, file, sysFile string) string {
+	if f := p.File(); f != "" && f != sysFile {
+		return f
+	}
+	return file
 }

@@ -500,7 +500,6 @@ func joinAnd(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-
 // fileOf names a position's file: an imported library's own name, else
 // the spec as the user named it (sysFile is the spec's name in the model).
 func fileOf(p model.Pos, file, sysFile string) string {

@@ -54,3 +54,10 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# Browser test of the HTML charts in headless Chromium (installs Debian's
+# chromium if missing); refreshes the screenshots in docs/img/. Not part
+# of make test.
+.PHONY: e2e
+e2e:
+	GO=$(GO) e2e/run.sh

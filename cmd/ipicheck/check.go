@@ -21,9 +21,14 @@ type checkCmd struct {
 	Set    []string    `short:"s" placeholder:"NAME=VALUE" sep:"none" help:"Override params of the spec: --set CPUS=3 --set LOCK=spin, or --set CPUS=3,LOCK=spin."`
 	Check  string      `placeholder:"LIST" default:"all" help:"Properties to check, comma-separated: deadlock, safety (assertions, ranges, invariants), hang; or all."`
 	Limits searchFlags `embed:""`
-	Format string      `enum:"text,json" default:"text" help:"Output: text (a table per counterexample) or json (schema ipicheck/result/v1, see docs/json-schema.md)."`
+	Format string      `enum:"text,json,junit,sarif,github" default:"text" help:"Output on stdout: text (a table per counterexample), json (schema ipicheck/result/v1, see docs/json-schema.md), junit, sarif or github (workflow commands); see docs/ci.md."`
 	Quiet  bool        `short:"q" help:"No progress line on stderr during long searches."`
 	Wide   bool        `help:"Do not cap the width of the CPU columns of a trace; long cells are wrapped otherwise."`
+	Charts chartFlags  `embed:""`
+
+	// CI outputs (docs/ci.md).
+	Reports reportFlags  `embed:""`
+	runs    []traces.Run // for the CI formats and --report
 }
 
 // searchFlags are the search order and the limits of a search, the same
@@ -81,6 +86,7 @@ Examples:
     ipicheck check protocols/alpha_sync_ipi.ipi
     ipicheck check alpha_sync_ipi --set LOCK=drain --set CPUS=3
     ipicheck check a.ipi b.ipi --timeout 10m --format json > results.json
+    ipicheck check a.ipi --report sarif=a.sarif --report junit=a.xml   # see docs/ci.md
 
 Exit codes: 0 verified, 1 property violated or uncovered, 2 usage or spec
 error, 3 incomplete, 4 internal error; with several specs, the worst of them.`
@@ -93,6 +99,9 @@ func (c *checkCmd) Validate() error {
 	}
 	if _, err := explore.ParseChecks(c.Check); err != nil {
 		return fmt.Errorf("--check: %v", err)
+	}
+	if _, err := c.Reports.parse(); err != nil {
+		return err
 	}
 	_, err := parseSets(c.Set)
 	return err
@@ -139,7 +148,7 @@ func (c *checkCmd) run(e *env) int {
 		}
 		code = worst(code, c.checkOne(e, spec, set))
 	}
-	return code
+	return worst(code, c.Reports.write(e, c.Format, c.runs))
 }
 
 // checkOne checks one spec and returns its exit code.
@@ -152,6 +161,7 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	sys, err := model.Load(file, src, set)
 	if err != nil {
 		printSpecError(e, file, err)
+		c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: err.Error()})
 		return exitUsage
 	}
 	defer func() {
@@ -170,9 +180,15 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	if c.Wide {
 		rep.MaxWidth = -1
 	}
-	if c.Format == "json" {
+	if err := c.Charts.write(e, sys, res, rep, len(c.Specs) > 1); err != nil {
+		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
+		return exitInternal
+	}
+	c.runs = append(c.runs, checkRun(rep, res.Verdict, file))
+	switch c.Format {
+	case "json":
 		err = rep.WriteJSON(e.stdout)
-	} else {
+	case "text":
 		err = rep.WriteText(e.stdout)
 	}
 	if err != nil {

@@ -104,6 +104,9 @@ type cli struct {
 	Test  testCmd  `cmd:"" help:"Check specs with every param combination of their matrix and compare the verdicts with their expectations."`
 	List  listCmd  `cmd:"" help:"List the built-in protocols."`
 	Show  showCmd  `cmd:"" help:"Print the source of a built-in protocol."`
+	Graph graphCmd `cmd:"" help:"Print the reachable state graph of a small protocol in Graphviz DOT."`
+
+	Replay replayCmd `cmd:"" help:"Re-execute a saved counterexample (JSON) on a possibly patched spec: does it still reproduce?"`
 }
 
 // env is what the commands run with: the output streams and the context
@@ -180,6 +183,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return c.List.run(e)
 	case "show":
 		return c.Show.run(e)
+	case "replay":
+		return c.Replay.run(e)
+	case "graph":
+		return c.Graph.run(e)
 	default:
 		fmt.Fprintf(stderr, "ipicheck: internal error: unknown command %q\n", cmd)
 		return exitInternal

@@ -29,9 +29,13 @@ type testCmd struct {
 	AllowMissing bool        `help:"A run that no expect declaration applies to does not fail."`
 	Jobs         int         `short:"j" placeholder:"N" help:"Runs done at once (default: the number of CPUs); the output is in the same order. The progress line is shown only with -j 1."`
 	Limits       searchFlags `embed:""`
-	Format       string      `enum:"text,json,markdown" default:"text" help:"Output: text (a table, then the report of every run that failed), json (an array of ipicheck/result/v1 objects with a status) or markdown (the table, for a README)."`
+	Format       string      `enum:"text,json,markdown,junit,sarif,github" default:"text" help:"Output on stdout: text (a table, then the report of every run that failed), json (an array of ipicheck/result/v1 objects with a status), markdown (the table, for a README), junit, sarif or github (workflow commands); see docs/ci.md."`
 	Quiet        bool        `short:"q" help:"No progress line on stderr during long searches."`
 	Wide         bool        `help:"Do not cap the width of the CPU columns of the traces of failed runs."`
+
+	// CI outputs and baselines (docs/ci.md).
+	Reports  reportFlags   `embed:""`
+	Baseline baselineFlags `embed:""`
 }
 
 // Help is the detailed help of the test command.
@@ -59,6 +63,11 @@ Examples:
     ipicheck test protocols/ my.ipi
     ipicheck test protocols/ --set CPUS=2 --timeout 1m
     ipicheck test --format markdown protocols/ > table.md
+    ipicheck test specs/ --report sarif=out.sarif --report junit=out.xml --baseline base.json
+
+--report FORMAT=FILE writes junit, sarif, github (workflow commands), json or
+text to FILE beside the --format output; --baseline compares verdicts and
+state counts with a previous run's. See docs/ci.md.
 
 Exit codes: 0 every run as expected, 1 a verdict not as expected (or no
 expectation), 2 usage or spec error, 3 a run incomplete, 4 internal error;
@@ -72,6 +81,12 @@ func (c *testCmd) Validate() error {
 	}
 	if c.Jobs < 0 {
 		return fmt.Errorf("--jobs must not be negative")
+	}
+	if _, err := c.Reports.parse(); err != nil {
+		return err
+	}
+	if err := c.Baseline.validate(); err != nil {
+		return err
 	}
 	_, err := parseSets(c.Set)
 	return err
@@ -165,6 +180,8 @@ func (c *testCmd) run(e *env) int {
 		out = newTextTable(e.stdout, runs, c.AllowMissing)
 	case "markdown":
 		out = &markdownTable{w: e.stdout, allowMissing: c.AllowMissing}
+	case "junit", "sarif", "github":
+		out = &ciTable{e: e, format: c.Format}
 	default:
 		out = &jsonRuns{w: e.stdout}
 	}
@@ -190,7 +207,10 @@ func (c *testCmd) run(e *env) int {
 		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
 		return exitInternal
 	}
-	return code
+	if !ciFormats[c.Format] {
+		code = worst(code, c.Reports.write(e, "", ciRuns(runs, c.AllowMissing)))
+	}
+	return worst(code, c.Baseline.check(e, runs, c.Format))
 }
 
 // specs finds the specs the arguments name, printing what is wrong with

@@ -148,7 +148,7 @@ func (c *checkCmd) run(e *env) int {
 		}
 		code = worst(code, c.checkOne(e, spec, set))
 	}
-	return worst(code, c.Reports.write(e, c.Format, c.runs))
+	return worst(code, c.Reports.write(e, c.Format, c.runs, nil))
 }
 
 // checkOne checks one spec and returns its exit code.

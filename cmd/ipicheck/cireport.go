@@ -45,7 +45,8 @@ func (f *reportFlags) parse() ([]reportOut, error) {
 // and in every --report format to its file, and appends a summary to
 // $GITHUB_STEP_SUMMARY when a github output is written and it is set.
 // It returns exitInternal if a file cannot be written, else exitVerified.
-func (f *reportFlags) write(e *env, format string, runs []traces.Run) int {
+// jsonOut, if not nil, writes the json format (test's own array).
+func (f *reportFlags) write(e *env, format string, runs []traces.Run, jsonOut func(io.Writer) error) int {
 	outs, err := f.parse()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
@@ -65,7 +66,11 @@ func (f *reportFlags) write(e *env, format string, runs []traces.Run) int {
 	github := false
 	for _, o := range outs {
 		var b bytes.Buffer
-		if err := writeRuns(&b, o.format, runs); err != nil {
+		write := writeRuns
+		if o.format == "json" && jsonOut != nil {
+			write = func(w io.Writer, _ string, _ []traces.Run) error { return jsonOut(w) }
+		}
+		if err := write(&b, o.format, runs); err != nil {
 			fmt.Fprintf(e.stderr, "ipicheck: %s: %v\n", o.format, err)
 			code = exitInternal
 			continue
@@ -187,8 +192,8 @@ type ciTable struct {
 func (t *ciTable) header()        {}
 func (t *ciTable) row(r *testRun) {}
 
-func (t *ciTable) end(runs []*testRun, _ int, c *testCmd) error {
-	if code := c.Reports.write(t.e, t.format, ciRuns(runs, c.AllowMissing)); code != exitVerified {
+func (t *ciTable) end(runs []*testRun, bad int, c *testCmd) error {
+	if code := c.Reports.write(t.e, t.format, ciRuns(runs, c.AllowMissing), c.jsonOut(runs, bad)); code != exitVerified {
 		return fmt.Errorf("writing the reports failed")
 	}
 	return nil
@@ -203,4 +208,22 @@ func ciRuns(runs []*testRun, allowMissing bool) []traces.Run {
 		out = append(out, r.ciRun(allowMissing))
 	}
 	return out
+}
+
+// jsonOut writes test's json output of the runs, for --report json=F,
+// with --no-timings applied.
+func (c *testCmd) jsonOut(runs []*testRun, bad int) func(io.Writer) error {
+	return func(w io.Writer) error {
+		if c.Reports.NoTimings {
+			for _, r := range runs {
+				if r.rep != nil { // jsonRuns does not go through WriteJSON
+					r.rep.NoTimings = true
+					st := &r.rep.Stats
+					st.Seconds, st.StatesPerSec, st.PeakMemBytes, st.StoreBytes = 0, 0, 0, 0
+					st.HangCheckSeconds, st.HangBytes = 0, 0
+				}
+			}
+		}
+		return (&jsonRuns{w: w}).end(runs, bad, c)
+	}
 }

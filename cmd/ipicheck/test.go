@@ -208,7 +208,7 @@ func (c *testCmd) run(e *env) int {
 		return exitInternal
 	}
 	if !ciFormats[c.Format] {
-		code = worst(code, c.Reports.write(e, "", ciRuns(runs, c.AllowMissing)))
+		code = worst(code, c.Reports.write(e, "", ciRuns(runs, c.AllowMissing), c.jsonOut(runs, bad)))
 	}
 	return worst(code, c.Baseline.check(e, runs, c.Format))
 }

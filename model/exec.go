@@ -43,6 +43,14 @@ type instr struct {
 	reads []string // shared variables it reads, for explanations
 }
 
+// next is where control goes after a branch or jump at pc.
+func (in *instr) next(m *machine, pc int) int {
+	if in.op == opBranch && in.cond(m) != 0 {
+		return pc + 1
+	}
+	return in.target
+}
+
 // code is a compiled thread, handler or atomic body.
 type code struct {
 	name   string
@@ -295,11 +303,7 @@ func (s *System) step(m *machine, cur []int32, cpu int, ctx context, pc int, res
 		s.advance(m, ctx, pc+1)
 		out()
 	case opBranch:
-		next := in.target
-		if in.cond(m) != 0 {
-			next = pc + 1
-		}
-		s.advance(m, ctx, next)
+		s.advance(m, ctx, in.next(m, pc))
 		out()
 	case opChoose:
 		for k, alt := range in.alts {
@@ -354,14 +358,8 @@ func (s *System) atomic(m *machine, c *code, pc int, done func(exit int) bool) b
 				return true // not enabled
 			}
 			pc++
-		case opBranch:
-			if in.cond(m) != 0 {
-				pc++
-			} else {
-				pc = in.target
-			}
-		case opJump:
-			pc = in.target
+		case opBranch, opJump:
+			pc = in.next(m, pc)
 		case opExit:
 			return done(in.target)
 		case opChoose:
@@ -400,14 +398,8 @@ func (s *System) advance(m *machine, ctx context, pc int) {
 		case opExec:
 			in.exec(m)
 			pc++
-		case opBranch:
-			if in.cond(m) != 0 {
-				pc++
-			} else {
-				pc = in.target
-			}
-		case opJump:
-			pc = in.target
+		case opBranch, opJump:
+			pc = in.next(m, pc)
 		default:
 			panic("model: silent instruction of kind " + fmt.Sprint(in.op))
 		}

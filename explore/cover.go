@@ -29,11 +29,17 @@ func newCoverage(sys System, checks Check) *coverage {
 // cover notes the conditions the state being expanded meets; once all
 // are met it costs nothing more.
 func (e *explorer) cover() {
-	c := e.cov
-	if c == nil || c.left == 0 {
+	if e.cov != nil {
+		e.cov.cover(e.cur)
+	}
+}
+
+// cover notes the conditions st meets.
+func (c *coverage) cover(st []int32) {
+	if c.left == 0 {
 		return
 	}
-	c.sys.Cover(e.cur, c.hit)
+	c.sys.Cover(st, c.hit)
 	c.left = 0
 	for _, h := range c.hit {
 		if !h {

@@ -9,10 +9,15 @@
 // The search stores every reachable state once, bit-packed, in a
 // state.Store, and beside it only a parent link and a label per state;
 // a counterexample trace is rebuilt at the end by walking the parent links
-// back to the initial state. Breadth-first search, the default, reports a
-// shortest counterexample. Hangs are looked for after the search, by a
-// pass over the stored states that finds the strongly connected
-// components of the state graph without storing its edges (hang.go).
-// Every run is deterministic: the same System and Options give the same
-// verdict, counts and trace.
+// back to the initial state. In fingerprint mode (Options.Fingerprint) it
+// stores only a 64-bit hash of each state and its parent link, in a
+// state.FPSet, and rebuilds a trace by replaying transitions from the
+// initial state (fingerprint.go). Breadth-first search, the default,
+// reports a shortest counterexample; it runs on Options.Workers
+// goroutines, one level at a time (levels.go). Hangs are looked for after
+// the search, by a pass over the stored states that finds the strongly
+// connected components of the state graph without storing its edges
+// (hang.go). Every run is deterministic: the same System and Options,
+// whatever the number of workers, give the same verdict, counts and
+// trace.
 package explore

@@ -31,11 +31,12 @@ func (e *explorer) hang(live Liveness) Result {
 	if !ok {
 		return Result{Verdict: Verified}
 	}
-	cycle, stop := p.cycle(entry)
+	trace := e.trace(entry)
+	cycle, stop := p.cycle(entry, trace[len(trace)-1].State)
 	if stop != "" {
 		return incomplete(stop + " in the hang check")
 	}
-	return Result{Verdict: Hang, Trace: e.trace(entry), Cycle: cycle, UnmetGoals: unmet}
+	return Result{Verdict: Hang, Trace: trace, Cycle: cycle, UnmetGoals: unmet}
 }
 
 // hold records that the pass holds extra bytes beside its own slices, for

@@ -12,88 +12,91 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+func limitChain() System { return &graph{adj: [][]int32{{1}, {2}, {3}, {4}, {}}, done: nodes(4)} }
+func limitCycle() System { return &graph{adj: [][]int32{{1}, {2}, {0}}} }
+
+var limitTests = []struct {
+	name   string
+	sys    func() System
+	opt    Options
+	want   Result
+	states int64 // for Incomplete
+}{
+	{
+		name:   "max-states below the state count",
+		sys:    func() System { return &counters{n: 3, k: 3} },
+		opt:    Options{MaxStates: 10},
+		want:   Result{Verdict: Incomplete, Incomplete: "max-states 10 reached"},
+		states: 10,
+	},
+	{
+		name:   "max-states one below",
+		sys:    func() System { return &counters{n: 3, k: 3} },
+		opt:    Options{MaxStates: 26},
+		want:   Result{Verdict: Incomplete, Incomplete: "max-states 26 reached"},
+		states: 26,
+	},
+	{
+		name: "max-states equal to the state count",
+		sys:  func() System { return &counters{n: 3, k: 3} },
+		opt:  Options{MaxStates: 27},
+		want: Result{Verdict: Verified},
+	},
+	{
+		name:   "max-depth cuts a chain",
+		sys:    limitChain,
+		opt:    Options{MaxDepth: 3},
+		want:   Result{Verdict: Incomplete, Incomplete: "max-depth 3 (transitions beyond it not explored)"},
+		states: 4,
+	},
+	{
+		name: "max-depth at the end of a chain",
+		sys:  limitChain,
+		opt:  Options{MaxDepth: 4},
+		want: Result{Verdict: Verified},
+	},
+	{
+		name: "max-depth closes a cycle",
+		sys:  limitCycle,
+		opt:  Options{MaxDepth: 2},
+		want: Result{Verdict: Verified},
+	},
+	{
+		name:   "max-depth cuts a cycle",
+		sys:    limitCycle,
+		opt:    Options{MaxDepth: 1},
+		want:   Result{Verdict: Incomplete, Incomplete: "max-depth 1 (transitions beyond it not explored)"},
+		states: 2,
+	},
+	{
+		name: "deadlock at max-depth",
+		sys:  func() System { return &graph{adj: [][]int32{{1}, {2}, {}}} },
+		opt:  Options{MaxDepth: 2},
+		want: Result{Verdict: Deadlock, Trace: path(0, 1, 2)},
+	},
+	{
+		name: "invariant at max-depth",
+		sys:  func() System { return &graph{adj: [][]int32{{1}, {0}}, bad: nodes(1)} },
+		opt:  Options{MaxDepth: 1},
+		want: Result{Verdict: Violation, Failure: errBad, Trace: path(0, 1)},
+	},
+	{
+		name:   "failure beyond max-depth",
+		sys:    func() System { return &graph{adj: [][]int32{{1}, {}}, fails: nodes(1)} },
+		opt:    Options{MaxDepth: 1},
+		want:   Result{Verdict: Incomplete, Incomplete: "max-depth 1 (transitions beyond it not explored)"},
+		states: 2,
+	},
+	{
+		name: "max-depth on counters",
+		sys:  func() System { return &counters{n: 4, k: 4, wrap: true} },
+		opt:  Options{MaxDepth: 5},
+		want: Result{Verdict: Incomplete, Incomplete: "max-depth 5 (transitions beyond it not explored)"},
+	},
+}
+
 func TestLimits(t *testing.T) {
-	chain := func() System { return &graph{adj: [][]int32{{1}, {2}, {3}, {4}, {}}, done: nodes(4)} }
-	cycle := func() System { return &graph{adj: [][]int32{{1}, {2}, {0}}} }
-	for _, tt := range []struct {
-		name   string
-		sys    func() System
-		opt    Options
-		want   Result
-		states int64 // for Incomplete
-	}{
-		{
-			name:   "max-states below the state count",
-			sys:    func() System { return &counters{n: 3, k: 3} },
-			opt:    Options{MaxStates: 10},
-			want:   Result{Verdict: Incomplete, Incomplete: "max-states 10 reached"},
-			states: 10,
-		},
-		{
-			name:   "max-states one below",
-			sys:    func() System { return &counters{n: 3, k: 3} },
-			opt:    Options{MaxStates: 26},
-			want:   Result{Verdict: Incomplete, Incomplete: "max-states 26 reached"},
-			states: 26,
-		},
-		{
-			name: "max-states equal to the state count",
-			sys:  func() System { return &counters{n: 3, k: 3} },
-			opt:  Options{MaxStates: 27},
-			want: Result{Verdict: Verified},
-		},
-		{
-			name:   "max-depth cuts a chain",
-			sys:    chain,
-			opt:    Options{MaxDepth: 3},
-			want:   Result{Verdict: Incomplete, Incomplete: "max-depth 3 (transitions beyond it not explored)"},
-			states: 4,
-		},
-		{
-			name: "max-depth at the end of a chain",
-			sys:  chain,
-			opt:  Options{MaxDepth: 4},
-			want: Result{Verdict: Verified},
-		},
-		{
-			name: "max-depth closes a cycle",
-			sys:  cycle,
-			opt:  Options{MaxDepth: 2},
-			want: Result{Verdict: Verified},
-		},
-		{
-			name:   "max-depth cuts a cycle",
-			sys:    cycle,
-			opt:    Options{MaxDepth: 1},
-			want:   Result{Verdict: Incomplete, Incomplete: "max-depth 1 (transitions beyond it not explored)"},
-			states: 2,
-		},
-		{
-			name: "deadlock at max-depth",
-			sys:  func() System { return &graph{adj: [][]int32{{1}, {2}, {}}} },
-			opt:  Options{MaxDepth: 2},
-			want: Result{Verdict: Deadlock, Trace: path(0, 1, 2)},
-		},
-		{
-			name: "invariant at max-depth",
-			sys:  func() System { return &graph{adj: [][]int32{{1}, {0}}, bad: nodes(1)} },
-			opt:  Options{MaxDepth: 1},
-			want: Result{Verdict: Violation, Failure: errBad, Trace: path(0, 1)},
-		},
-		{
-			name:   "failure beyond max-depth",
-			sys:    func() System { return &graph{adj: [][]int32{{1}, {}}, fails: nodes(1)} },
-			opt:    Options{MaxDepth: 1},
-			want:   Result{Verdict: Incomplete, Incomplete: "max-depth 1 (transitions beyond it not explored)"},
-			states: 2,
-		},
-		{
-			name: "max-depth on counters",
-			sys:  func() System { return &counters{n: 4, k: 4, wrap: true} },
-			opt:  Options{MaxDepth: 5},
-			want: Result{Verdict: Incomplete, Incomplete: "max-depth 5 (transitions beyond it not explored)"},
-		},
-	} {
+	for _, tt := range limitTests {
 		for _, search := range []Search{BFS, DFS} {
 			t.Run(search.String()+" "+tt.name, func(t *testing.T) {
 				sys := tt.sys()

@@ -55,4 +55,33 @@ type Options struct {
 	// redrawn in place with \r and cleared at the end, rather than
 	// printed as plain lines.
 	Terminal bool
+
+	// Workers is the number of goroutines that expand states in a
+	// breadth-first search; 0 means runtime.GOMAXPROCS(0). With more
+	// than one the search is level-synchronous (see levels.go): the
+	// states of a level are expanded in parallel, and their successors
+	// stored in the order a sequential search finds them, so the
+	// verdict, the counts, the ids and the trace are the same whatever
+	// the number. DFS and the hang check always run on one.
+	Workers int
+	// Fingerprint stores each state as a 64-bit hash of it with its
+	// parent link, 16 bytes at most in all (state.FPSet), rather than
+	// whole: a state whose hash equals another's is taken for it and
+	// not explored, with the probability Stats.MissProbability. The
+	// search keeps whole only the states of the level it expands and of
+	// the next; traces are rebuilt by replaying transitions from the
+	// initial state. Fingerprint mode needs BFS: with DFS the run ends
+	// Incomplete at once.
+	Fingerprint bool
+	// Seed seeds the fingerprint hash (state.HashSeed): a run with
+	// another seed has its own, independent chance of a collision.
+	Seed uint64
+
+	// parallel makes the search level-synchronous even with one worker,
+	// chunkStates, if positive, sets its chunk size, and mergeAfter makes
+	// it merge a level only once it is expanded: for tests and
+	// benchmarks.
+	parallel    bool
+	chunkStates int
+	mergeAfter  bool
 }

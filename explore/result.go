@@ -73,6 +73,18 @@ type Stats struct {
 	// links; BytesPerState is StoreBytes over States.
 	StoreBytes    int64
 	BytesPerState float64
+	// QueueBytes is the most memory the level-synchronous search held
+	// beside the store for the states of a level and the next, and for
+	// the successors found in a level before they are stored; 0 for the
+	// sequential searches, whose queue is the store.
+	QueueBytes int64
+	// Workers is the number of goroutines that expanded states.
+	Workers int
+	// MissProbability estimates, in fingerprint mode, the probability
+	// that the search missed a state because two states had one
+	// fingerprint: n(n-1)/2^65 for n States (state.MissProbability). It
+	// is 0 in exact mode.
+	MissProbability float64
 	// HangCheck is the part of Elapsed the hang check took, 0 if it did
 	// not run. HangBytes is the most memory it held beside the store, for
 	// its SCC pass and then for the lasso; HangBytesPerState is HangBytes

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/ipicheck/ipicheck/state"
@@ -32,7 +33,13 @@ var errTimeout = errors.New("explore: timeout")
 // Run ends Incomplete, never Verified, when a limit in opt is hit or ctx
 // is done, during the search or the hang check: an Incomplete run claims
 // nothing about hangs. It panics if sys produces a state outside its
-// layout's domains.
+// layout's domains, or if sys panics, also from a worker goroutine.
+//
+// With opt.Workers 1 the breadth-first search runs on the calling
+// goroutine (bfs.go); else, and always in fingerprint mode, it is the
+// level-synchronous search (levels.go), which gives the same result: the
+// same verdict, counts, state ids, parent links and trace, whatever the
+// number of workers. DFS ignores opt.Workers.
 func Run(ctx context.Context, sys System, opt Options) Result {
 	start := time.Now()
 	if opt.Timeout > 0 {
@@ -46,8 +53,12 @@ func Run(ctx context.Context, sys System, opt Options) Result {
 	switch {
 	case ctx.Err() != nil:
 		r = incomplete(e.mon.stopReason())
+	case opt.Search == DFS && e.fp:
+		r = incomplete("fingerprint mode needs BFS")
 	case opt.Search == DFS:
 		r = e.dfs()
+	case e.fp || e.workers > 1 || opt.parallel:
+		r = e.levels()
 	default:
 		r = e.bfs()
 	}
@@ -68,21 +79,33 @@ func Run(ctx context.Context, sys System, opt Options) Result {
 type explorer struct {
 	sys    System
 	layout *state.Layout
+	// The visited states: in exact mode store, with parent and label
+	// beside it, ids 0, 1, 2, … in the order found; in fingerprint mode
+	// fps, which keeps the parent links, and whose ids are its slots.
 	store  *state.Store
 	parent []uint32 // parent[id]: the state id was first reached from
 	label  []uint32 // label[id]: the transition from parent[id] to id
-	limit  int      // states the store may hold
-	bound  int      // Options.MaxDepth
-	checks Check    // Options.Checks, CheckAll for zero
+	fp     bool     // fingerprint mode
+	fps    *state.FPSet
+	seed   uint64    // Options.Seed
+	root   uint32    // the id of the initial state: 0 in exact mode
+	limit  int       // states the store may hold
+	bound  int       // Options.MaxDepth
+	checks Check     // Options.Checks, CheckAll for zero
 	cov    *coverage // nil unless sys implements Coverage and safety is checked
 	mon    *monitor
 
+	workers     int  // Options.Workers, resolved
+	chunkStates int  // the level-synchronous search's chunk size
+	mergeAfter  bool // Options.mergeAfter
+
 	// The state being expanded.
-	cur     []int32 // its vector
-	from    uint32  // its id
-	depth   int     // its depth
-	atBound bool    // depth == bound: its successors are looked up, never stored
-	buf     []byte  // packed successor
+	cur       []int32 // its vector
+	curPacked []byte  // its packed form
+	from      uint32  // its id
+	depth     int     // its depth
+	atBound   bool    // depth == bound: its successors are looked up, never stored
+	buf       []byte  // packed successor
 
 	// Findings.
 	fail        error // a failing transition: failLabel from state failFrom
@@ -96,6 +119,8 @@ type explorer struct {
 	// The hang check's, for Stats.
 	hangTime  time.Duration
 	hangBytes int64
+	// The level-synchronous search's, for Stats.
+	queueBytes int64
 }
 
 // newExplorer returns an explorer with the initial state of sys stored as
@@ -103,34 +128,99 @@ type explorer struct {
 func newExplorer(sys System, opt Options) *explorer {
 	l := sys.Layout()
 	e := &explorer{
-		sys:    sys,
-		layout: l,
-		store:  state.NewStore(l.PackedSize()),
-		limit:  state.MaxStates,
-		bound:  max(0, opt.MaxDepth),
-		checks: opt.Checks,
-		cur:    make([]int32, l.NumSlots()),
-		buf:    make([]byte, 0, l.PackedSize()),
+		sys:         sys,
+		layout:      l,
+		fp:          opt.Fingerprint,
+		seed:        opt.Seed,
+		limit:       state.MaxStates,
+		bound:       max(0, opt.MaxDepth),
+		checks:      opt.Checks,
+		workers:     opt.Workers,
+		chunkStates: chunkStates,
+		cur:         make([]int32, l.NumSlots()),
+		buf:         make([]byte, 0, l.PackedSize()),
+	}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.chunkStates > 0 {
+		e.chunkStates = opt.chunkStates
+	}
+	e.mergeAfter = opt.mergeAfter
+	if opt.Search == DFS {
+		e.workers = 1
+	}
+	if e.fp {
+		e.limit = state.FPMaxStates
 	}
 	if opt.MaxStates > 0 {
-		e.limit = min(opt.MaxStates, state.MaxStates)
+		e.limit = min(opt.MaxStates, e.limit)
 	}
 	if e.checks == 0 {
 		e.checks = CheckAll
 	}
 	e.cov = newCoverage(sys, e.checks)
 	e.buf = l.Pack(e.buf, sys.Initial())
+	if e.fp {
+		e.fps = state.NewFPSet()
+		e.root, _ = e.fps.Insert(e.hash(e.buf), state.NoParent)
+		return e
+	}
+	e.store = state.NewStore(l.PackedSize())
 	e.store.Insert(e.buf)
 	e.parent = append(e.parent, 0)
 	e.label = append(e.label, 0)
 	return e
 }
 
+// hash returns the hash of a packed state the visited set keys it by:
+// in fingerprint mode its fingerprint.
+func (e *explorer) hash(packed []byte) uint64 {
+	if e.fp {
+		return state.HashSeed(packed, e.seed)
+	}
+	return state.Hash(packed)
+}
+
+// count returns the number of states stored.
+func (e *explorer) count() int {
+	if e.fp {
+		return e.fps.Len()
+	}
+	return e.store.Len()
+}
+
+// idSpace returns a bound on the ids of the states stored.
+func (e *explorer) idSpace() int {
+	if e.fp {
+		return e.fps.Slots()
+	}
+	return e.store.Len()
+}
+
+// lookup returns the id of the packed state h is the hash of, if stored.
+// It only reads the visited set.
+func (e *explorer) lookup(packed []byte, h uint64) (id uint32, ok bool) {
+	if e.fp {
+		return e.fps.Lookup(h)
+	}
+	return e.store.LookupHash(packed, h)
+}
+
+// lookupPacked is lookup for a state not hashed yet.
+func (e *explorer) lookupPacked(packed []byte) (id uint32, ok bool) {
+	return e.lookup(packed, e.hash(packed))
+}
+
 // load makes the state id at the given depth the one being expanded.
 func (e *explorer) load(id uint32, depth int) {
 	e.from, e.depth = id, depth
 	e.atBound = e.bound > 0 && depth >= e.bound
-	e.layout.Unpack(e.cur, e.store.Get(id))
+	// The slice stays valid while the store grows: a stored state's
+	// bytes never change, and an arena chunk that moves leaves its old
+	// copy to the garbage collector.
+	e.curPacked = e.store.Get(id)
+	e.layout.Unpack(e.cur, e.curPacked)
 }
 
 // visit handles the transition label from the state being expanded, to
@@ -149,7 +239,7 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 		}
 		return 0, false
 	}
-	e.buf = e.layout.Pack(e.buf[:0], next)
+	e.buf = e.layout.Repack(e.buf[:0], e.curPacked, e.cur, next)
 	if e.atBound || e.store.Len() >= e.limit {
 		if _, ok := e.store.Lookup(e.buf); !ok {
 			if e.atBound {
@@ -230,6 +320,9 @@ func incomplete(why string) Result {
 // trace rebuilds the path from the initial state to state id from the
 // parent links.
 func (e *explorer) trace(id uint32) []Step {
+	if e.fp {
+		return e.replay(id)
+	}
 	n := 1
 	for x := id; x != 0; x = e.parent[x] {
 		n++
@@ -246,14 +339,21 @@ func (e *explorer) trace(id uint32) []Step {
 // stats returns the statistics of a run that took elapsed.
 func (e *explorer) stats(elapsed time.Duration) Stats {
 	s := Stats{
-		States:        int64(e.store.Len()),
+		States:        int64(e.count()),
 		Transitions:   e.transitions,
 		MaxDepth:      e.deepest,
 		Elapsed:       elapsed,
 		PeakHeapBytes: e.mon.peakHeap,
-		StoreBytes:    e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label)),
 		HangCheck:     e.hangTime,
 		HangBytes:     e.hangBytes,
+		QueueBytes:    e.queueBytes,
+		Workers:       e.workers,
+	}
+	if e.fp {
+		s.StoreBytes = e.fps.Bytes()
+		s.MissProbability = state.MissProbability(s.States)
+	} else {
+		s.StoreBytes = e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label))
 	}
 	if sec := (elapsed - e.hangTime).Seconds(); sec > 0 {
 		s.StatesPerSec = float64(s.States) / sec

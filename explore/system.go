@@ -8,6 +8,14 @@ import "github.com/ipicheck/ipicheck/state"
 // States are fixed-size vectors of int32 slots whose domains the Layout
 // describes. Labels are opaque to the explorer: the System that produced a
 // label can replay it, which is how traces are rebuilt from parent links.
+//
+// A parallel search (Options.Workers other than 1, which is what 0 means
+// on a machine with more than one CPU) calls Successors, Check, Done and
+// Coverage.Cover from several goroutines at once, each with its own
+// vectors: they must be safe for concurrent use, and next must not be
+// shared between concurrent calls of Successors. Layout and Initial are
+// called first, from one goroutine; the Liveness methods only by the hang
+// check, which runs on one.
 type System interface {
 	// Layout describes the slots of a state vector and their domains.
 	Layout() *state.Layout

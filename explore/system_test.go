@@ -2,7 +2,9 @@ package explore
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/ipicheck/ipicheck/state"
@@ -26,8 +28,22 @@ type graph struct {
 	slots []state.Slot // optional: their domain sizes multiply to len(adj)
 
 	layout *state.Layout
-	next   []int32
+	next   scratch
 }
+
+// scratch hands out the vectors a System's Successors yields, one to
+// each call in progress: parallel searches make several at once.
+type scratch struct{ pool sync.Pool }
+
+func (s *scratch) get(n int) *[]int32 {
+	if v, ok := s.pool.Get().(*[]int32); ok {
+		return v
+	}
+	v := make([]int32, n)
+	return &v
+}
+
+func (s *scratch) put(v *[]int32) { s.pool.Put(v) }
 
 func failLabel(n int32) uint32 { return 1000 + uint32(n) }
 
@@ -37,7 +53,6 @@ func (g *graph) Layout() *state.Layout {
 			g.slots = []state.Slot{{Name: "node", Min: 0, Max: int32(len(g.adj) - 1)}}
 		}
 		g.layout = state.NewLayout(g.slots)
-		g.next = make([]int32, len(g.slots))
 	}
 	return g.layout
 }
@@ -67,8 +82,11 @@ func (g *graph) Initial() []int32 {
 
 func (g *graph) Successors(cur []int32, yield func(uint32, []int32, error) bool) {
 	n := g.node(cur)
+	p := g.next.get(len(g.slots))
+	defer g.next.put(p)
+	next := *p
 	for _, t := range g.adj[n] {
-		if !yield(uint32(t), g.vector(g.next, t), nil) {
+		if !yield(uint32(t), g.vector(next, t), nil) {
 			return
 		}
 	}
@@ -115,7 +133,7 @@ type counters struct {
 	badSum int32
 
 	layout *state.Layout
-	next   []int32
+	next   scratch
 }
 
 func (c *counters) Layout() *state.Layout {
@@ -125,7 +143,6 @@ func (c *counters) Layout() *state.Layout {
 			slots[i] = state.Slot{Name: "c", Min: 0, Max: int32(c.k - 1)}
 		}
 		c.layout = state.NewLayout(slots)
-		c.next = make([]int32, c.n)
 	}
 	return c.layout
 }
@@ -134,13 +151,16 @@ func (c *counters) Initial() []int32 { return make([]int32, c.n) }
 
 func (c *counters) Successors(cur []int32, yield func(uint32, []int32, error) bool) {
 	top := int32(c.k - 1)
+	p := c.next.get(c.n)
+	defer c.next.put(p)
+	next := *p
 	for i, v := range cur {
 		if v == top && !c.wrap {
 			continue
 		}
-		copy(c.next, cur)
-		c.next[i] = (v + 1) % int32(c.k)
-		if !yield(uint32(i), c.next, nil) {
+		copy(next, cur)
+		next[i] = (v + 1) % int32(c.k)
+		if !yield(uint32(i), next, nil) {
 			return
 		}
 	}
@@ -204,17 +224,23 @@ func checkTrace(t *testing.T, sys System, r Result) {
 	case r.HasFailLabel:
 		ok := false
 		sys.Successors(last, func(label uint32, _ []int32, fail error) bool {
-			ok = fail != nil && label == r.FailLabel && errors.Is(r.Failure, fail)
+			ok = fail != nil && label == r.FailLabel && sameError(r.Failure, fail)
 			return !ok
 		})
 		if !ok {
 			t.Errorf("state %v has no failing transition %d", last, r.FailLabel)
 		}
 	default:
-		if err := sys.Check(last); err == nil || !errors.Is(r.Failure, err) {
+		if err := sys.Check(last); err == nil || !sameError(r.Failure, err) {
 			t.Errorf("Check(%v) = %v, result says %v", last, err, r.Failure)
 		}
 	}
+}
+
+// sameError reports whether a and b are one error, or read the same and
+// are of one type: a model makes its errors anew each time.
+func sameError(a, b error) bool {
+	return errors.Is(a, b) || fmt.Sprintf("%T %v", a, a) == fmt.Sprintf("%T %v", b, b)
 }
 
 // checkCycle checks that a hang's cycle replays from the end of its trace
@@ -293,19 +319,22 @@ type spinner struct {
 
 func (s *spinner) Successors(cur []int32, yield func(uint32, []int32, error) bool) {
 	top := int32(s.k - 1)
+	p := s.next.get(s.n)
+	defer s.next.put(p)
+	next := *p
 	for i, v := range cur {
 		if v == top && !s.wrap || s.stuck && i == 0 && cur[1] == top {
 			continue
 		}
-		copy(s.next, cur)
-		s.next[i] = (v + 1) % int32(s.k)
-		if !yield(uint32(i), s.next, nil) {
+		copy(next, cur)
+		next[i] = (v + 1) % int32(s.k)
+		if !yield(uint32(i), next, nil) {
 			return
 		}
 	}
 	if s.tick {
-		copy(s.next, cur)
-		yield(uint32(s.n), s.next, nil)
+		copy(next, cur)
+		yield(uint32(s.n), next, nil)
 	}
 }
 

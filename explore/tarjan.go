@@ -27,6 +27,7 @@ var edgeBudget = func(states int) int { return states }
 type sccFrame struct {
 	id  uint32
 	low uint32 // Tarjan's lowlink: the least index reached in the SCC
+	pos uint32 // the state's position on the Tarjan stack
 	// buffered: the successors still to look at are on the edge stack.
 	// Else they are those after the first cursor in the System's order,
 	// regenerated when the DFS comes back to the state.
@@ -50,6 +51,16 @@ type sccFrame struct {
 // edge stack while it has less than one entry per state, and beyond that
 // a frame keeps a cursor into its transitions and regenerates them when
 // the DFS comes back to it, at most once per DFS tree child.
+//
+// In fingerprint mode the states are not stored, and the ids are the
+// fingerprint set's, less than its Slots. The pass then keeps the packed
+// states of the Tarjan stack beside it, which is all it needs: a state's
+// successors are regenerated while it is on the DFS path, and its goals
+// asked while its SCC is popped. It buffers no edges, as a buffered
+// successor's state would have to be kept too: every frame regenerates.
+// So the pass holds up to the Tarjan stack's states whole: few for the
+// many small SCCs of a typical model, all of them for a model that is
+// one big SCC.
 type sccPass struct {
 	e    *explorer
 	live Liveness
@@ -71,6 +82,12 @@ type sccPass struct {
 	next   uint32   // preorder numbers given
 	peak   int64    // the most bytes held, for Stats.HangBytes
 
+	fp         bool   // fingerprint mode
+	size       int    // packed state size
+	states     []byte // fingerprint mode: the packed states of stack
+	foundState []byte // fingerprint mode: the packed state of found
+	curPacked  []byte // the packed state in e.cur
+
 	// The expansion in progress, for the yield methods.
 	top   *sccFrame
 	skip  uint32 // transitions already looked at
@@ -81,14 +98,20 @@ type sccPass struct {
 }
 
 func newSCCPass(e *explorer, live Liveness) *sccPass {
-	n := e.store.Len()
+	n := e.idSpace()
 	p := &sccPass{
 		e:       e,
 		live:    live,
 		all:     live.AllGoals(),
 		index:   make([]uint32, n),
 		onStack: newBitset(n),
-		budget:  edgeBudget(n),
+		budget:  edgeBudget(e.count()),
+		fp:      e.fp,
+		size:    e.layout.PackedSize(),
+	}
+	if p.fp {
+		p.budget = 0
+		p.foundState = e.layout.Pack(nil, e.sys.Initial())
 	}
 	p.bufferYield, p.advanceYield, p.goalsYield = p.buffer, p.advance, p.goals
 	return p
@@ -98,10 +121,10 @@ func newSCCPass(e *explorer, live Liveness) *sccPass {
 // states stored, and returns why it stopped early, if it did.
 func (p *sccPass) run() (stop string) {
 	e := p.e
-	p.visit(0)
+	p.visit(e.root)
 	for len(p.calls) > 0 {
 		if e.mon.due.Load() {
-			if why := e.mon.pollHang(int(p.next), e.store.Len(), len(p.stack)); why != "" {
+			if why := e.mon.pollHang(int(p.next), e.count(), len(p.stack)); why != "" {
 				return why
 			}
 		}
@@ -139,28 +162,33 @@ func (p *sccPass) run() (stop string) {
 			p.calls[len(p.calls)-1].exits = true
 		}
 	}
-	if int(p.next) != e.store.Len() {
-		panic(fmt.Sprintf("explore: hang check reached %d of %d states", p.next, e.store.Len()))
+	if int(p.next) != e.count() {
+		panic(fmt.Sprintf("explore: hang check reached %d of %d states", p.next, e.count()))
 	}
 	return ""
 }
 
 // visit starts the DFS of state v: it numbers v and pushes it. While the
 // edge stack is within its budget, it also takes v's transitions,
-// buffering the successors not yet visited; else resume will.
+// buffering the successors not yet visited; else resume will. In
+// fingerprint mode v's packed state is in foundState.
 func (p *sccPass) visit(v uint32) {
 	p.next++
 	p.index[v] = p.next
 	p.onStack.set(v)
+	pos := len(p.stack)
 	p.stack = append(p.stack, v)
-	p.calls = append(p.calls, sccFrame{id: v, low: p.next})
+	if p.fp {
+		p.states = append(p.states, p.foundState...)
+	}
+	p.calls = append(p.calls, sccFrame{id: v, low: p.next, pos: uint32(pos)})
 	if len(p.edges) >= p.budget {
 		return
 	}
 	p.top = &p.calls[len(p.calls)-1]
 	p.top.buffered = true
 	p.edges = append(p.edges, endOfEdges)
-	p.load(v)
+	p.load(pos, v)
 	p.e.sys.Successors(p.e.cur, p.bufferYield)
 }
 
@@ -181,7 +209,7 @@ func (p *sccPass) buffer(_ uint32, next []int32, fail error) bool {
 // having handled those before it; endOfEdges if there is none.
 func (p *sccPass) resume(f *sccFrame) uint32 {
 	p.top, p.skip, p.found = f, f.cursor, endOfEdges
-	p.load(f.id)
+	p.load(int(f.pos), f.id)
 	p.e.sys.Successors(p.e.cur, p.advanceYield)
 	return p.found
 }
@@ -198,6 +226,9 @@ func (p *sccPass) advance(_ uint32, next []int32, fail error) bool {
 	case !ok:
 	case p.index[w] == 0:
 		p.found = w
+		if p.fp {
+			p.foundState = append(p.foundState[:0], p.e.buf...)
+		}
 		return false
 	default:
 		p.seen(p.top, w)
@@ -215,8 +246,8 @@ func (p *sccPass) target(next []int32, fail error) (w uint32, ok bool) {
 		p.top.exits = true
 		return 0, false
 	}
-	e.buf = e.layout.Pack(e.buf[:0], next)
-	w, ok = e.store.Lookup(e.buf)
+	e.buf = e.layout.Repack(e.buf[:0], p.curPacked, e.cur, next)
+	w, ok = e.lookupPacked(e.buf)
 	if !ok {
 		panic(fmt.Sprintf("explore: hang check: a successor of state %d is not stored", p.top.id))
 	}
@@ -246,7 +277,7 @@ func (p *sccPass) complete(f sccFrame) (stop string) {
 	mark := uint32(goodSCC)
 	// A single state with no transition is a deadlock or Done, not a hang.
 	if !f.exits && (len(scc) > 1 || f.moves) {
-		met, stop := p.goalsMet(scc)
+		met, stop := p.goalsMet(i, scc)
 		if stop != "" {
 			return stop
 		}
@@ -260,19 +291,23 @@ func (p *sccPass) complete(f sccFrame) (stop string) {
 		p.index[v] = mark
 	}
 	p.stack = p.stack[:i]
+	if p.fp {
+		p.states = p.states[:i*p.size]
+	}
 	return ""
 }
 
 // goalsMet returns the goals met in a bottom SCC, by its states or by its
 // transitions, which all stay in it. It stops looking once all are met,
-// and looks at the states first, which need no successors.
-func (p *sccPass) goalsMet(scc []uint32) (met uint64, stop string) {
+// and looks at the states first, which need no successors. The SCC is
+// the Tarjan stack from position base.
+func (p *sccPass) goalsMet(base int, scc []uint32) (met uint64, stop string) {
 	e := p.e
 	for i, v := range scc {
 		if why := p.pollEvery(i); why != "" {
 			return 0, why
 		}
-		p.load(v)
+		p.load(base+i, v)
 		if met |= p.live.StateGoals(e.cur); met&p.all == p.all {
 			return met, ""
 		}
@@ -282,7 +317,7 @@ func (p *sccPass) goalsMet(scc []uint32) (met uint64, stop string) {
 		if why := p.pollEvery(i); why != "" {
 			return 0, why
 		}
-		p.load(v)
+		p.load(base+i, v)
 		if e.sys.Successors(e.cur, p.goalsYield); p.met&p.all == p.all {
 			break
 		}
@@ -296,7 +331,7 @@ func (p *sccPass) pollEvery(i int) (stop string) {
 	if i%4096 != 4095 || !p.e.mon.due.Load() {
 		return ""
 	}
-	return p.e.mon.pollHang(int(p.next), p.e.store.Len(), len(p.stack))
+	return p.e.mon.pollHang(int(p.next), p.e.count(), len(p.stack))
 }
 
 // goals adds the goals of a transition of the state goalsMet expands.
@@ -305,20 +340,27 @@ func (p *sccPass) goals(label uint32, _ []int32, _ error) bool {
 	return p.met&p.all != p.all
 }
 
-// load unpacks state v into e.cur.
-func (p *sccPass) load(v uint32) {
-	p.e.layout.Unpack(p.e.cur, p.e.store.Get(v))
+// load unpacks state v, at position pos of the Tarjan stack, into e.cur.
+func (p *sccPass) load(pos int, v uint32) {
+	if p.fp {
+		p.curPacked = p.states[pos*p.size : (pos+1)*p.size]
+	} else {
+		p.curPacked = p.e.store.Get(v)
+	}
+	p.e.layout.Unpack(p.e.cur, p.curPacked)
 }
 
 // bytes returns the memory the pass holds.
 func (p *sccPass) bytes() int64 {
 	return int64(4*cap(p.index) + 8*cap(p.onStack) + 4*cap(p.stack) +
-		int(unsafe.Sizeof(sccFrame{}))*cap(p.calls) + 4*cap(p.edges) + 8*cap(p.bad))
+		int(unsafe.Sizeof(sccFrame{}))*cap(p.calls) + 4*cap(p.edges) + 8*cap(p.bad) +
+		cap(p.states) + cap(p.foundState))
 }
 
 // free drops the stacks, which the lasso does not need.
 func (p *sccPass) free() {
 	p.onStack, p.stack, p.calls, p.edges, p.top = nil, nil, nil, nil, nil
+	p.states, p.foundState, p.curPacked = nil, nil, nil
 }
 
 // A bitset is a set of state ids.

@@ -17,9 +17,15 @@ const (
 // are folded in by one 64×64→128-bit multiply. It has a fixed seed, so it
 // is the same on every run and every machine, which keeps the explorer's
 // table layout, and with it every count and trace, reproducible.
-func Hash(b []byte) uint64 {
+func Hash(b []byte) uint64 { return HashSeed(b, 0) }
+
+// HashSeed is Hash with a seed: each seed gives a different function of
+// b, and seed 0 gives Hash. Fingerprint mode hashes states with the seed
+// the run is given, so that a second run with another seed has its own
+// chance of fingerprint collisions.
+func HashSeed(b []byte, seed uint64) uint64 {
 	n := uint64(len(b))
-	h := k0 ^ n
+	h := k0 ^ n ^ seed
 	for len(b) > 16 {
 		h = mix(binary.LittleEndian.Uint64(b)^k1, binary.LittleEndian.Uint64(b[8:])^h)
 		b = b[16:]

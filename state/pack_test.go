@@ -1,12 +1,12 @@
 package state
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestLayoutWidths(t *testing.T) {
@@ -221,7 +221,7 @@ func TestPackLegacy(t *testing.T) {
 // from their state in a few slots, or in all of them.
 func TestRepackRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 9))
-	for range 2000 {
+	for range 600 {
 		l := randomLayout(r, 60)
 		prev := randomVector(r, l)
 		base := l.Pack(nil, prev)
@@ -240,20 +240,24 @@ func TestRepackRandom(t *testing.T) {
 			if got[0] != 0xAA {
 				t.Fatal("Repack clobbered dst")
 			}
-			if diff := cmp.Diff(l.Pack(nil, next), got[1:], cmpopts.EquateEmpty()); diff != "" {
-				t.Fatalf("Repack of %v from %v in %v (-Pack +Repack):\n%s", next, prev, l.slots, diff)
+			if want := l.Pack(nil, next); !bytes.Equal(want, got[1:]) {
+				t.Fatalf("Repack of %v from %v in %v = %x, Pack gives %x", next, prev, l.slots, got[1:], want)
 			}
 		}
-		if diff := cmp.Diff(base, l.Pack(nil, prev), cmpopts.EquateEmpty()); diff != "" {
+		if !bytes.Equal(base, l.Pack(nil, prev)) {
 			t.Fatalf("Repack modified base")
 		}
 	}
 }
 
 func TestRepackPanics(t *testing.T) {
+	bytes20 := make([]Slot, 20)
+	for i := range bytes20 {
+		bytes20[i] = Slot{"b", 0, 255}
+	}
 	for _, l := range []*Layout{
-		NewLayout([]Slot{{"x", -2, 4}, {"y", 0, 5}}),                          // one short window
-		NewLayout(append(make([]Slot, 20), Slot{"x", -2, 4}, Slot{"y", 0, 5})), // windows
+		NewLayout([]Slot{{"x", -2, 4}, {"y", 0, 5}}),                  // one short window
+		NewLayout(append(bytes20, Slot{"x", -2, 4}, Slot{"y", 0, 5})), // windows
 	} {
 		n := l.NumSlots()
 		prev := make([]int32, n)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sync/atomic"
 )
 
 // MaxStates is the most states a Store holds: ids are uint32 and the hash
@@ -25,13 +26,25 @@ const (
 // 32 bits of the state's hash beside its id, so a probe compares stored
 // bytes only when those bits match, and the table grows without reading
 // the stored states.
+//
+// One goroutine inserts; others may look states up and get them at the
+// same time (Lookup, LookupHash, Get): a state's bytes are written before
+// its table entry is published, with an atomic store, and a grown table
+// or arena directory is published whole. A reader that runs beside an
+// insert either finds the new state, whole, or does not find it yet.
 type Store struct {
-	size   int      // packed state size in bytes
-	shift  uint     // log2 of the states per chunk
-	chunks [][]byte // the arena
-	n      int      // states stored
-	table  []uint64 // entries made by entry; 0 is empty
-	grow   int      // n at which the table doubles (load 0.7)
+	size  int  // packed state size in bytes
+	shift uint // log2 of the states per chunk
+	// chunks is the arena, each chunk as long as its capacity: the
+	// writer's, and published in dir for readers.
+	chunks [][]byte
+	dir    atomic.Pointer[[][]byte]
+	n      int // states stored
+	// table holds the entries made by entry, 0 is empty: the writer's,
+	// and published in tab for readers.
+	table []uint64
+	tab   atomic.Pointer[[]uint64]
+	grow  int // n at which the table doubles (load 0.7)
 }
 
 // NewStore returns an empty store for packed states of packedSize bytes.
@@ -43,17 +56,19 @@ func NewStore(packedSize int) *Store {
 	if packedSize > 0 {
 		s.shift = uint(bits.Len(uint(max(1, chunkBytes/packedSize)))) - 1
 	}
+	s.dir.Store(&s.chunks)
 	s.resize(minTableSize)
 	return s
 }
 
-// Len returns the number of states stored.
+// Len returns the number of states stored. Only the goroutine that
+// inserts, or one that synchronizes with it, may call it.
 func (s *Store) Len() int { return s.n }
 
 // Get returns the packed state with the given id. The result must not be
 // modified.
 func (s *Store) Get(id uint32) []byte {
-	c := s.chunks[id>>s.shift]
+	c := (*s.dir.Load())[id>>s.shift]
 	off := int(id&(1<<s.shift-1)) * s.size
 	return c[off : off+s.size : off+s.size]
 }
@@ -64,11 +79,20 @@ func (s *Store) Get(id uint32) []byte {
 // would exceed MaxStates; callers that may get there bound their searches
 // and use Lookup at the bound.
 func (s *Store) Insert(packed []byte) (id uint32, added bool) {
+	return s.InsertHash(packed, s.hash(packed))
+}
+
+// InsertHash is Insert for a caller that has hashed packed already: h
+// must be Hash(packed). Parallel searches hash their states on many
+// cores and insert them on one.
+func (s *Store) InsertHash(packed []byte, h uint64) (id uint32, added bool) {
+	if len(packed) != s.size {
+		s.hash(packed) // panics
+	}
 	if s.n >= s.grow {
 		s.resize(2 * len(s.table))
 	}
-	h := s.hash(packed)
-	i, id, ok := s.find(packed, h)
+	i, id, ok := s.find(s.table, packed, h)
 	if ok {
 		return id, false
 	}
@@ -76,14 +100,24 @@ func (s *Store) Insert(packed []byte) (id uint32, added bool) {
 		panic("state: store full")
 	}
 	id = uint32(s.n)
-	s.table[i] = entry(h, id)
 	s.appendState(packed)
+	// The state's bytes are in the arena before its entry is published.
+	atomic.StoreUint64(&s.table[i], entry(h, id))
 	return id, true
 }
 
 // Lookup returns the id of the state equal to packed, if stored.
 func (s *Store) Lookup(packed []byte) (id uint32, ok bool) {
-	_, id, ok = s.find(packed, s.hash(packed))
+	return s.LookupHash(packed, s.hash(packed))
+}
+
+// LookupHash is Lookup for a caller that has hashed packed already: h
+// must be Hash(packed).
+func (s *Store) LookupHash(packed []byte, h uint64) (id uint32, ok bool) {
+	if len(packed) != s.size {
+		s.hash(packed) // panics
+	}
+	_, id, ok = s.find(*s.tab.Load(), packed, h)
 	return id, ok
 }
 
@@ -104,13 +138,13 @@ func (s *Store) hash(packed []byte) uint64 {
 	return Hash(packed)
 }
 
-// find probes for packed, whose hash is h. It returns the table index of
-// the state's entry and its id if found, else the empty index that ends
-// the probe.
-func (s *Store) find(packed []byte, h uint64) (i uint64, id uint32, ok bool) {
-	mask := uint64(len(s.table) - 1)
+// find probes table for packed, whose hash is h. It returns the table
+// index of the state's entry and its id if found, else the empty index
+// that ends the probe.
+func (s *Store) find(table []uint64, packed []byte, h uint64) (i uint64, id uint32, ok bool) {
+	mask := uint64(len(table) - 1)
 	for i = h & mask; ; i = (i + 1) & mask {
-		e := s.table[i]
+		e := atomic.LoadUint64(&table[i])
 		if e == 0 {
 			return i, 0, false
 		}
@@ -125,10 +159,10 @@ func (s *Store) find(packed []byte, h uint64) (i uint64, id uint32, ok bool) {
 
 // resize moves the entries to a new table of size entries (a power of
 // two), visiting the old table in order so the writes to the new one
-// mostly run sequentially too.
+// mostly run sequentially too, and publishes it.
 func (s *Store) resize(size int) {
 	old := s.table
-	s.table = make([]uint64, size)
+	table := make([]uint64, size)
 	s.grow = size / 10 * 7
 	mask := uint64(size - 1)
 	for _, e := range old {
@@ -136,11 +170,13 @@ func (s *Store) resize(size int) {
 			continue
 		}
 		i := s.home(e, mask)
-		for s.table[i] != 0 {
+		for table[i] != 0 {
 			i = (i + 1) & mask
 		}
-		s.table[i] = e
+		table[i] = e
 	}
+	s.table = table
+	s.tab.Store(&table)
 }
 
 // home returns the index at which the probe for the state of entry e
@@ -160,16 +196,30 @@ func entry(h uint64, id uint32) uint64 { return h<<32 | (uint64(id) + 1) }
 
 // appendState copies packed to the arena as state s.n.
 func (s *Store) appendState(packed []byte) {
-	if s.n&(1<<s.shift-1) == 0 {
-		// The first chunk grows by append, so small stores stay small;
-		// later ones are allocated at full size.
-		var c []byte
-		if len(s.chunks) > 0 {
-			c = make([]byte, 0, s.size<<s.shift)
-		}
-		s.chunks = append(s.chunks, c)
+	k := s.n >> s.shift // its chunk
+	off := (s.n & (1<<s.shift - 1)) * s.size
+	switch {
+	case k == len(s.chunks) && k == 0:
+		// The first chunk starts small and doubles, so small stores stay
+		// small; later ones are allocated at full size.
+		s.chunks = append(s.chunks, make([]byte, max(64, s.size)/max(1, s.size)*s.size))
+		s.publish()
+	case k == len(s.chunks):
+		s.chunks = append(s.chunks, make([]byte, s.size<<s.shift))
+		s.publish()
+	case k == 0 && off+s.size > len(s.chunks[0]):
+		grown := make([]byte, min(2*len(s.chunks[0]), s.size<<s.shift))
+		copy(grown, s.chunks[0])
+		// Readers may be reading the old directory: the new one is a copy.
+		s.chunks = [][]byte{grown}
+		s.publish()
 	}
-	last := &s.chunks[len(s.chunks)-1]
-	*last = append(*last, packed...)
+	copy(s.chunks[k][off:off+s.size], packed)
 	s.n++
+}
+
+// publish makes the arena directory the readers' one.
+func (s *Store) publish() {
+	dir := s.chunks
+	s.dir.Store(&dir)
 }

@@ -1,0 +1,558 @@
+package explore
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// The level-synchronous search: breadth-first, one level at a time. The
+// states of level d are cut into chunks of consecutive states, which the
+// workers take in turn, and which the coordinator (worker 0, the
+// goroutine of Run) merges, in order, as they are done.
+//
+// Expansion (any worker): a worker checks each state of its chunk and
+// takes its transitions, exactly as the sequential search (bfs.go) does,
+// but stores nothing. It looks each successor up in the visited set and
+// drops those found; it keeps the others, the candidates, in the chunk's
+// buffer, in order, packed and hashed, with the position of their parent
+// in the level and their label. It notes the chunk's findings: its
+// transitions, its first failing transition, and its first state that
+// violates an invariant or is a deadlock.
+//
+// Merge (the coordinator alone, between its own chunks and at the end of
+// the level): the candidates of each chunk are inserted in order. The
+// candidates of level d in chunk order are the successors of level d's
+// states, in the order the sequential search finds them, less some that
+// are stored: those of levels 0..d, and those of level d+1 merged before
+// the worker looked, which all precede it in that order. So a candidate
+// is new exactly when the sequential search finds it new, and the merge
+// gives each new state the id, the parent and the label the sequential
+// search gives it, whatever the number of workers, the chunk size, and
+// the timing. The findings are replayed the same way: a chunk's counts
+// are those of the states the sequential search expands in it (a worker
+// stops expanding at its chunk's first finding), and the first finding in
+// chunk order is the one the sequential search reports, with the same
+// counts. So the verdict, the counts, the trace and the ids are those of
+// the sequential search: the tests compare them.
+//
+// The visited set has one writer, the merge, and lock-free readers, the
+// workers' lookups (state.Store and state.FPSet publish each state with
+// an atomic store): a lookup may miss a state being merged, which only
+// makes one more candidate, never a wrong answer. A set that the workers
+// inserted into, sharded or lock-free, would number the states in the
+// order the inserts happen to win, and need a renumbering pass to make
+// the ids, the parents and the traces deterministic; the merge is a small
+// part of the work (about 11% on the alpha model), done beside the
+// workers' expansion rather than after it.
+//
+// In fingerprint mode the store holds no states, so the level and the
+// next are kept whole in queues; the merge appends each new state to the
+// next level's, and renumbers the ids the queues hold when the set grows.
+// Exact mode needs no queue: a level is a range of ids of the store.
+
+// chunkStates is the number of states in a chunk, unless a test sets
+// Options.chunkStates.
+const chunkStates = 64
+
+// A cand is a successor found in a level and not stored before it: its
+// packed state is in the chunk's buffer at the same index.
+type cand struct {
+	hash  uint64
+	from  uint32 // the position of its parent in the level
+	label uint32
+	trans int64 // the chunk's transitions up to and including this one
+}
+
+// A chunk is the result of expanding a run of consecutive states of a
+// level.
+type chunk struct {
+	start, end  int // positions in the level
+	packed      []byte
+	cands       []cand
+	transitions int64
+	cut         bool
+	// failAt is the position of the state with the chunk's first failing
+	// transition, -1 if none; the chunk's states after it are checked
+	// but not expanded.
+	failAt    int
+	failLabel uint32
+	failErr   error
+	// stopAt is the position of the first state that violates an
+	// invariant (stopErr) or is a deadlock (stopErr nil), -1 if none;
+	// the chunk ends there.
+	stopAt  int
+	stopErr error
+	// done is set when the chunk is expanded (or skipped), for the
+	// coordinator, which merges the chunks in order as they are done.
+	done atomic.Bool
+}
+
+// levelSearch holds the level-synchronous search.
+type levelSearch struct {
+	e       *explorer
+	size    int
+	chunk   int // states in a chunk
+	workers []*worker
+	wg      sync.WaitGroup
+
+	// The level being expanded.
+	depth   int
+	n       int
+	lo      uint32   // exact mode: its ids are lo..lo+n-1
+	ids     []uint32 // fingerprint mode: its states' ids
+	states  []byte   // fingerprint mode: its packed states
+	chunks  []*chunk // the first nchunks are the level's
+	nchunks int
+	taken   atomic.Int64 // chunks handed out
+	// stopChunk is the least chunk with a stopAt, failChunk with a
+	// failAt: workers skip chunks after the first, and only check the
+	// states of those after the second.
+	stopChunk, failChunk atomic.Int64
+	abort                atomic.Bool
+	why                  string // why the coordinator aborted
+
+	// The merge, by the coordinator: the chunks before merged are merged;
+	// failed says one had a failing transition; result is the result
+	// when a chunk ends the search.
+	merged int
+	failed bool
+	result *Result
+
+	// The next level, in fingerprint mode.
+	nextIDs    []uint32
+	nextStates []byte
+}
+
+// A worker expands the states of the chunks it takes.
+type worker struct {
+	ls        *levelSearch
+	cur       []int32
+	curPacked []byte
+	buf       []byte
+	cov       *coverage // its own, merged at the end
+	c         *chunk    // the chunk being expanded
+	pos       int       // the position of the state being expanded
+	atBound   bool
+	found     bool // probe: a transition was found
+	panicked  any  // a panic of the worker's goroutine, for the coordinator
+
+	visitYield, probeYield func(uint32, []int32, error) bool
+	start                  chan struct{}
+}
+
+// levels runs the level-synchronous search.
+func (e *explorer) levels() Result {
+	ls := &levelSearch{e: e, size: e.layout.PackedSize(), n: 1, chunk: e.chunkStates}
+	if e.fp {
+		ls.ids = []uint32{e.root}
+		ls.states = e.layout.Pack(nil, e.sys.Initial())
+	}
+	for range e.workers {
+		w := &worker{
+			ls:  ls,
+			cur: make([]int32, e.layout.NumSlots()),
+			buf: make([]byte, 0, ls.size),
+		}
+		if e.cov != nil {
+			w.cov = newCoverage(e.sys, e.checks)
+		}
+		w.visitYield, w.probeYield = w.visit, w.probe
+		ls.workers = append(ls.workers, w)
+	}
+	defer ls.close()
+	for ls.n > 0 {
+		if r, done := ls.level(); done {
+			return r
+		}
+		ls.next()
+	}
+	return e.finish()
+}
+
+// level expands and merges the level, and returns the result if the
+// search ends in it.
+func (ls *levelSearch) level() (r Result, done bool) {
+	ls.expand()
+	if p := ls.panicked(); p != nil {
+		panic(p)
+	}
+	if ls.why != "" {
+		return incomplete(ls.why), true
+	}
+	if ls.result == nil {
+		// The chunks the coordinator has not merged while it expanded.
+		ls.mergeReady()
+	}
+	if ls.result != nil {
+		return *ls.result, true
+	}
+	if ls.failed {
+		return ls.e.end()
+	}
+	return Result{}, false
+}
+
+// close stops the workers' goroutines and merges their coverage.
+func (ls *levelSearch) close() {
+	for _, w := range ls.workers[1:] {
+		if w.start != nil {
+			close(w.start)
+		}
+	}
+	e := ls.e
+	if e.cov == nil {
+		return
+	}
+	for _, w := range ls.workers {
+		for i, h := range w.cov.hit {
+			e.cov.hit[i] = e.cov.hit[i] || h
+		}
+	}
+	e.cov.left = 0
+	for _, h := range e.cov.hit {
+		if !h {
+			e.cov.left++
+		}
+	}
+}
+
+// panicked returns the first panic of a worker's goroutine in the last
+// expansion, so that it reaches the caller of Run as the sequential
+// search's would.
+func (ls *levelSearch) panicked() any {
+	for _, w := range ls.workers {
+		if w.panicked != nil {
+			return w.panicked
+		}
+	}
+	return nil
+}
+
+// expand runs the expansion of the level: the workers take the chunks,
+// the coordinator (worker 0) with them, and the coordinator merges the
+// chunks done, in order, between its own.
+func (ls *levelSearch) expand() {
+	ls.nchunks = (ls.n + ls.chunk - 1) / ls.chunk
+	for len(ls.chunks) < ls.nchunks {
+		ls.chunks = append(ls.chunks, &chunk{})
+	}
+	for i, c := range ls.chunks[:ls.nchunks] {
+		c.start, c.end = i*ls.chunk, min(ls.n, (i+1)*ls.chunk)
+		c.done.Store(false)
+	}
+	ls.taken.Store(0)
+	ls.stopChunk.Store(math.MaxInt64)
+	ls.failChunk.Store(math.MaxInt64)
+	ls.merged, ls.failed, ls.result = 0, false, nil
+	// Helpers start when a level first has chunks for them: the first
+	// levels, and all of a small search, run on the coordinator alone.
+	helpers := ls.workers[1:min(len(ls.workers), ls.nchunks)]
+	ls.wg.Add(len(helpers))
+	for _, w := range helpers {
+		if w.start == nil {
+			w.start = make(chan struct{})
+			go w.loop()
+		}
+		w.start <- struct{}{}
+	}
+	func() {
+		defer ls.workers[0].recover()
+		ls.workers[0].work(true)
+	}()
+	ls.wg.Wait()
+	ls.holdQueue()
+}
+
+// loop is a helper worker's goroutine: it works a level each time it is
+// started.
+func (w *worker) loop() {
+	for range w.start {
+		func() {
+			defer w.ls.wg.Done()
+			defer w.recover()
+			w.work(false)
+		}()
+	}
+}
+
+// recover keeps a panic of the worker for the coordinator, and aborts the
+// level.
+func (w *worker) recover() {
+	if p := recover(); p != nil {
+		w.panicked = p
+		w.ls.abort.Store(true)
+	}
+}
+
+// work takes chunks until there are none left. The coordinator also
+// merges the chunks done between its own, and polls the monitor; it
+// aborts the level when the run must stop or the merge ends the search.
+func (w *worker) work(coordinator bool) {
+	ls := w.ls
+	e := ls.e
+	for !ls.abort.Load() {
+		i := ls.taken.Add(1) - 1
+		if i >= int64(ls.nchunks) {
+			return
+		}
+		c := ls.chunks[i]
+		// A chunk after one where the search stops is skipped: the
+		// merge ends before it.
+		if i <= ls.stopChunk.Load() {
+			w.expandChunk(c, i > ls.failChunk.Load())
+			if c.stopAt >= 0 {
+				minStore(&ls.stopChunk, i)
+			} else if c.failAt >= 0 {
+				minStore(&ls.failChunk, i)
+			}
+		}
+		c.done.Store(true)
+		if !coordinator {
+			continue
+		}
+		if !e.mergeAfter {
+			if ls.mergeReady(); ls.result != nil {
+				ls.abort.Store(true)
+				return
+			}
+		}
+		if e.mon.due.Load() {
+			done := (int(i) + 1) * ls.chunk
+			if why := e.mon.poll(e.count(), max(0, ls.n-done)+len(ls.nextIDs), e.deepest); why != "" {
+				ls.why = why
+				ls.abort.Store(true)
+			}
+		}
+	}
+}
+
+// minStore lowers a to i if i is less.
+func minStore(a *atomic.Int64, i int64) {
+	for {
+		old := a.Load()
+		if i >= old || a.CompareAndSwap(old, i) {
+			return
+		}
+	}
+}
+
+// expandChunk checks and expands the states of c, as the sequential search
+// would, but stores nothing. checkOnly says a failing transition was
+// found in an earlier chunk: the states are then only checked, as the
+// sequential search only checks the states after a failing transition.
+func (w *worker) expandChunk(c *chunk, checkOnly bool) {
+	ls := w.ls
+	e := ls.e
+	c.packed, c.cands = c.packed[:0], c.cands[:0]
+	c.transitions, c.cut = 0, false
+	c.failAt, c.failLabel, c.failErr = -1, 0, nil
+	c.stopAt, c.stopErr = -1, nil
+	w.c = c
+	w.atBound = e.bound > 0 && ls.depth >= e.bound
+	for p := c.start; p < c.end; p++ {
+		w.pos = p
+		w.load(p)
+		if e.checks&CheckSafety != 0 {
+			if w.cov != nil {
+				w.cov.cover(w.cur)
+			}
+			if err := e.sys.Check(w.cur); err != nil {
+				c.stopAt, c.stopErr = p, err
+				return
+			}
+		}
+		if checkOnly || c.failAt >= 0 {
+			if e.checks&CheckDeadlock == 0 {
+				continue
+			}
+			w.found = false
+			e.sys.Successors(w.cur, w.probeYield)
+			if !w.found && !e.sys.Done(w.cur) {
+				c.stopAt = p
+				return
+			}
+			continue
+		}
+		before := c.transitions
+		e.sys.Successors(w.cur, w.visitYield)
+		if c.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(w.cur) {
+			c.stopAt = p
+			return
+		}
+	}
+}
+
+// load unpacks the state at position p of the level into w.cur.
+func (w *worker) load(p int) {
+	ls := w.ls
+	if ls.e.fp {
+		w.curPacked = ls.states[p*ls.size : (p+1)*ls.size]
+	} else {
+		w.curPacked = ls.e.store.Get(ls.lo + uint32(p))
+	}
+	ls.e.layout.Unpack(w.cur, w.curPacked)
+}
+
+// visit handles a transition of the state being expanded, as
+// explorer.visit does but for the store, which it only reads.
+func (w *worker) visit(label uint32, next []int32, fail error) bool {
+	ls := w.ls
+	e := ls.e
+	c := w.c
+	c.transitions++
+	if fail != nil {
+		switch {
+		case e.checks&CheckSafety == 0:
+		case w.atBound:
+			c.cut = true
+		default:
+			c.failAt, c.failLabel, c.failErr = w.pos, label, fail
+			return false
+		}
+		return true
+	}
+	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
+	h := e.hash(w.buf)
+	if _, ok := e.lookup(w.buf, h); ok {
+		return true
+	}
+	if w.atBound {
+		// Nothing is stored from a level at the bound: the successor is
+		// one the sequential search would not find either.
+		c.cut = true
+		return true
+	}
+	c.packed = append(c.packed, w.buf...)
+	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
+	return true
+}
+
+// probe notes that the state being checked has a transition.
+func (w *worker) probe(uint32, []int32, error) bool {
+	w.found = true
+	return false
+}
+
+// id returns the id of the state at position p of the level.
+func (ls *levelSearch) id(p int) uint32 {
+	if ls.e.fp {
+		return ls.ids[p]
+	}
+	return ls.lo + uint32(p)
+}
+
+// mergeReady merges, in order, the chunks done that follow those merged:
+// it stores their candidates and replays their findings as the
+// sequential search meets them. When the search ends in one, it sets
+// ls.result. Only the coordinator merges; the workers may expand other
+// chunks meanwhile, and look states up in the store it inserts into.
+func (ls *levelSearch) mergeReady() {
+	e := ls.e
+	for ls.result == nil && ls.merged < ls.nchunks && ls.chunks[ls.merged].done.Load() {
+		c := ls.chunks[ls.merged]
+		ls.merged++
+		if e.mon.due.Load() {
+			if why := e.mon.poll(e.count(), ls.n-c.start+len(ls.nextIDs), e.deepest); why != "" {
+				ls.end(incomplete(why))
+				return
+			}
+		}
+		if !ls.failed {
+			for k := range c.cands {
+				cd := &c.cands[k]
+				packed := c.packed[k*ls.size : (k+1)*ls.size]
+				if e.count() >= e.limit {
+					if _, ok := e.lookup(packed, cd.hash); !ok {
+						e.transitions += cd.trans
+						e.full = true
+						r, _ := e.end()
+						ls.end(r)
+						return
+					}
+					continue
+				}
+				ls.insert(packed, cd)
+			}
+			e.transitions += c.transitions
+			e.cut = e.cut || c.cut
+			if c.failAt >= 0 {
+				// The rest of the level is only checked: its chunks'
+				// expansions do not count.
+				ls.failed = true
+				e.fail, e.failFrom, e.failLabel = c.failErr, ls.id(c.failAt), c.failLabel
+			}
+		}
+		if c.stopAt >= 0 {
+			if c.stopErr != nil {
+				ls.end(e.invariant(c.stopErr, ls.id(c.stopAt)))
+			} else {
+				ls.end(e.deadlock(ls.id(c.stopAt)))
+			}
+			return
+		}
+	}
+}
+
+// end notes the result of the search, which ends in the level.
+func (ls *levelSearch) end(r Result) { ls.result = &r }
+
+// insert stores a candidate unless it is stored.
+func (ls *levelSearch) insert(packed []byte, cd *cand) {
+	e := ls.e
+	from := ls.id(int(cd.from))
+	if !e.fp {
+		if _, added := e.store.InsertHash(packed, cd.hash); added {
+			e.parent = append(e.parent, from)
+			e.label = append(e.label, cd.label)
+			e.deepest = ls.depth + 1
+		}
+		return
+	}
+	if e.fps.Full() {
+		ls.grow()
+		from = ls.id(int(cd.from))
+	}
+	if id, added := e.fps.Insert(cd.hash, from); added {
+		ls.nextIDs = append(ls.nextIDs, id)
+		ls.nextStates = append(ls.nextStates, packed...)
+		e.deepest = ls.depth + 1
+	}
+}
+
+// grow grows the fingerprint set and renumbers the ids held.
+func (ls *levelSearch) grow() {
+	e := ls.e
+	remap := e.fps.Grow()
+	for _, ids := range [][]uint32{ls.ids, ls.nextIDs} {
+		for i, id := range ids {
+			ids[i] = remap[id]
+		}
+	}
+	e.root = remap[e.root]
+}
+
+// next makes the next level the one to expand.
+func (ls *levelSearch) next() {
+	e := ls.e
+	ls.depth++
+	if e.fp {
+		ls.ids, ls.nextIDs = ls.nextIDs, ls.ids[:0]
+		ls.states, ls.nextStates = ls.nextStates, ls.states[:0]
+		ls.n = len(ls.ids)
+		ls.holdQueue()
+		return
+	}
+	end := uint32(e.store.Len())
+	ls.lo, ls.n = ls.lo+uint32(ls.n), int(end-(ls.lo+uint32(ls.n)))
+}
+
+// holdQueue notes the memory of the queues and the chunks' buffers.
+func (ls *levelSearch) holdQueue() {
+	n := int64(4*(cap(ls.ids)+cap(ls.nextIDs)) + cap(ls.states) + cap(ls.nextStates))
+	for _, c := range ls.chunks {
+		n += int64(cap(c.packed)) + int64(cap(c.cands))*int64(unsafe.Sizeof(cand{}))
+	}
+	ls.e.queueBytes = max(ls.e.queueBytes, n)
+}

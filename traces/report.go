@@ -110,6 +110,9 @@ type Stats struct {
 	// store.
 	HangCheckSeconds float64 `json:"hang_check_seconds"`
 	HangBytes        int64   `json:"hang_bytes"`
+	// MissProbability, in fingerprint mode, estimates the probability
+	// that a state was taken for another and not explored (0 otherwise).
+	MissProbability float64 `json:"miss_probability,omitempty"`
 	// hangChecked says the hang check ran, for the text.
 	hangChecked bool
 }
@@ -265,6 +268,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 
 		HangCheckSeconds: st.HangCheck.Seconds(),
 		HangBytes:        st.HangBytes,
+		MissProbability:  st.MissProbability,
 		hangChecked:      checks&explore.CheckHang != 0 && st.HangCheck > 0,
 	}
 	defer r.expect(sys.Expected(), file)

@@ -153,6 +153,9 @@ func (r *Report) statsLine() string {
 		}
 		line += ", peak memory " + mib(s.PeakMemBytes)
 	}
+	if s.MissProbability > 0 {
+		line += fmt.Sprintf(", fingerprints: P(a state was missed) <= %.1e", s.MissProbability)
+	}
 	return line
 }
 

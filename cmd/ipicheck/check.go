@@ -34,10 +34,13 @@ type checkCmd struct {
 // searchFlags are the search order and the limits of a search, the same
 // for check and test.
 type searchFlags struct {
-	Search    string        `enum:"bfs,dfs" default:"bfs" help:"Search order: bfs (default) finds a shortest counterexample; dfs often needs less memory but its traces are longer."`
-	MaxStates int           `placeholder:"N" help:"Stop, INCOMPLETE, when N states are stored (0: no limit but memory)."`
-	MaxDepth  int           `placeholder:"N" help:"Do not explore past N steps from the initial state; INCOMPLETE if that left anything out (0: no limit)."`
-	Timeout   time.Duration `placeholder:"DUR" help:"Stop, INCOMPLETE, after DUR, e.g. 30s or 10m (0: none)."`
+	Search      string        `enum:"bfs,dfs" default:"bfs" help:"Search order: bfs (default) finds a shortest counterexample; dfs often needs less memory but its traces are longer."`
+	MaxStates   int           `placeholder:"N" help:"Stop, INCOMPLETE, when N states are stored (0: no limit but memory)."`
+	MaxDepth    int           `placeholder:"N" help:"Do not explore past N steps from the initial state; INCOMPLETE if that left anything out (0: no limit)."`
+	Timeout     time.Duration `placeholder:"DUR" help:"Stop, INCOMPLETE, after DUR, e.g. 30s or 10m (0: none)."`
+	Workers     int           `placeholder:"N" help:"Goroutines expanding each BFS level (0: one per CPU). Verdicts, counts and traces are the same for any N."`
+	Fingerprint bool          `help:"Store a 64-bit hash per state instead of the state (at most 16 bytes per state); the report gives the probability that a state was missed."`
+	Seed        uint64        `placeholder:"N" help:"Seed of the fingerprint hash."`
 }
 
 // validate rejects negative limits.
@@ -49,6 +52,8 @@ func (f *searchFlags) validate() error {
 		return fmt.Errorf("--max-depth must not be negative")
 	case f.Timeout < 0:
 		return fmt.Errorf("--timeout must not be negative")
+	case f.Workers < 0:
+		return fmt.Errorf("--workers must not be negative")
 	}
 	return nil
 }
@@ -57,10 +62,13 @@ func (f *searchFlags) validate() error {
 // progress line on stderr unless quiet.
 func (f *searchFlags) options(e *env, checks explore.Check, quiet bool) explore.Options {
 	opt := explore.Options{
-		Checks:    checks,
-		MaxStates: f.MaxStates,
-		MaxDepth:  f.MaxDepth,
-		Timeout:   f.Timeout,
+		Checks:      checks,
+		MaxStates:   f.MaxStates,
+		MaxDepth:    f.MaxDepth,
+		Timeout:     f.Timeout,
+		Workers:     f.Workers,
+		Fingerprint: f.Fingerprint,
+		Seed:        f.Seed,
 	}
 	if f.Search == "dfs" {
 		opt.Search = explore.DFS

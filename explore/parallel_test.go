@@ -333,10 +333,12 @@ func TestParallelStops(t *testing.T) {
 			t.Errorf("fingerprint %v: context canceled during the run: got %v %q", fp, got.Verdict, got.Incomplete)
 		}
 
+		// Only the coordinator polls, between chunks: with more workers
+		// than CPUs, as here on small machines, it may miss some ticks.
 		var out strings.Builder
-		opt = Options{Workers: 3, Fingerprint: fp, Timeout: 150 * time.Millisecond, Progress: &out, ProgressInterval: 20 * time.Millisecond}
+		opt = Options{Workers: 3, Fingerprint: fp, Timeout: 200 * time.Millisecond, Progress: &out, ProgressInterval: 20 * time.Millisecond}
 		Run(context.Background(), big(), opt)
-		if n := strings.Count(out.String(), " states/s "); n < 3 {
+		if n := strings.Count(out.String(), " states/s "); n < 2 {
 			t.Errorf("fingerprint %v: %d progress lines in %q", fp, n, out.String())
 		}
 	}

@@ -204,5 +204,8 @@ func (s *System) machine(st []int32, cpu int) *machine {
 	m.setCPU(cpu)
 	m.err = nil
 	m.wrote = false
+	// A machine put back while a panic unwound may still hold another
+	// caller's recorders.
+	m.rec, m.logging, m.wlog = nil, false, m.wlog[:0]
 	return m
 }

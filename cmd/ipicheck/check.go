@@ -54,6 +54,8 @@ func (f *searchFlags) validate() error {
 		return fmt.Errorf("--timeout must not be negative")
 	case f.Workers < 0:
 		return fmt.Errorf("--workers must not be negative")
+	case f.Fingerprint && f.Search == "dfs":
+		return fmt.Errorf("--fingerprint needs --search bfs: a depth-first search must keep whole states")
 	}
 	return nil
 }

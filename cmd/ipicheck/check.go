@@ -163,15 +163,11 @@ func (c *checkCmd) run(e *env) int {
 
 // checkOne checks one spec and returns its exit code.
 func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code int) {
-	src, file, err := loadSpec(spec)
+	sys, file, _, err := loadSystem(e, spec, set)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
-		return exitUsage
-	}
-	sys, err := model.Load(file, src, set)
-	if err != nil {
-		printSpecError(e, file, err)
-		c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: err.Error()})
+		if file != "" {
+			c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: err.Error()})
+		}
 		return exitUsage
 	}
 	defer func() {
@@ -236,6 +232,22 @@ func verdictCode(v explore.Verdict) int {
 // loadSpec reads a spec: the file named spec if there is one, else the
 // built-in protocol of that name or file name. It returns the name to
 // report positions with: the path as given, or the built-in's file name.
+// loadSystem reads spec (a path or a built-in name) and compiles it with
+// set, printing what goes wrong on stderr. file is "" when the spec could
+// not even be read.
+func loadSystem(e *env, spec string, set map[string]string) (sys *model.System, file string, src []byte, err error) {
+	src, file, err = loadSpec(spec)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
+		return nil, "", nil, err
+	}
+	sys, err = model.Load(file, src, set)
+	if err != nil {
+		printSpecError(e, file, err)
+	}
+	return sys, file, src, err
+}
+
 func loadSpec(spec string) ([]byte, string, error) {
 	src, err := os.ReadFile(spec)
 	if err == nil {

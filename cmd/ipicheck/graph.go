@@ -108,14 +108,8 @@ func (c *graphCmd) run(e *env) int {
 		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
 		return exitUsage
 	}
-	src, file, err := loadSpec(c.Spec)
+	sys, _, _, err := loadSystem(e, c.Spec, set)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
-		return exitUsage
-	}
-	sys, err := model.Load(file, src, set)
-	if err != nil {
-		printSpecError(e, file, err)
 		return exitUsage
 	}
 	limit := c.MaxStates

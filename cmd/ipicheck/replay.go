@@ -110,20 +110,14 @@ func (c *replayCmd) replay(e *env) int {
 		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
 		return exitUsage
 	}
-	src, file, err := loadSpec(c.Spec)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
-		return exitUsage
-	}
 	set, err := parseSets(c.Set)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)
 		return exitUsage
 	}
 	// The trace's params, those the spec still declares, under --set.
-	def, err := model.Load(file, src, nil)
+	def, file, src, err := loadSystem(e, c.Spec, nil)
 	if err != nil {
-		printSpecError(e, file, err)
 		return exitUsage
 	}
 	params := map[string]string{}

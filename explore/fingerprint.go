@@ -19,7 +19,7 @@ func (e *explorer) replay(id uint32) []Step {
 	}
 	slices.Reverse(ids)
 	steps := make([]Step, 1, len(ids)+1)
-	steps[0] = Step{State: e.sys.Initial()}
+	steps[0] = Step{State: e.initial()}
 	cur := steps[0].State
 	curPacked := e.layout.Pack(nil, cur)
 	for _, want := range ids {
@@ -28,6 +28,7 @@ func (e *explorer) replay(id uint32) []Step {
 			if fail != nil {
 				return true
 			}
+			next = e.view.canon(next)
 			e.buf = e.layout.Repack(e.buf[:0], curPacked, cur, next)
 			if got, ok := e.lookupPacked(e.buf); ok && got == want {
 				step = Step{Label: label, State: slices.Clone(next)}

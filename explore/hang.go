@@ -32,6 +32,15 @@ func (e *explorer) hang(live Liveness) Result {
 		return Result{Verdict: Verified}
 	}
 	trace := e.trace(entry)
+	if e.sym != nil {
+		// The goals the pass found are named in the frame of the SCC's
+		// root; name them in the entry's.
+		met, stop := p.symGoals(e.layout.Pack(nil, trace[len(trace)-1].State))
+		if stop != "" {
+			return incomplete(stop + " in the hang check")
+		}
+		unmet = p.all &^ met
+	}
 	cycle, stop := p.cycle(entry, trace[len(trace)-1].State)
 	if stop != "" {
 		return incomplete(stop + " in the hang check")

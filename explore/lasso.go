@@ -101,6 +101,7 @@ func (p *sccPass) cycle(entry uint32, entryState []int32) (steps []Step, stop st
 		if fail != nil {
 			panic("explore: hang check: a failing transition in a bottom SCC")
 		}
+		next = e.view.canon(next)
 		e.buf = e.layout.Repack(e.buf[:0], curPacked, e.cur, next)
 		w, ok := e.lookupPacked(e.buf)
 		switch {

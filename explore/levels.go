@@ -135,8 +135,9 @@ type worker struct {
 	c         *chunk    // the chunk being expanded
 	pos       int       // the position of the state being expanded
 	atBound   bool
-	found     bool // probe: a transition was found
-	panicked  any  // a panic of the worker's goroutine, for the coordinator
+	found     bool     // probe: a transition was found
+	view      *symView // its canonicalization, under symmetry
+	panicked  any      // a panic of the worker's goroutine, for the coordinator
 
 	visitYield, probeYield func(uint32, []int32, error) bool
 	start                  chan struct{}
@@ -147,13 +148,14 @@ func (e *explorer) levels() Result {
 	ls := &levelSearch{e: e, size: e.layout.PackedSize(), n: 1, chunk: e.chunkStates}
 	if e.fp {
 		ls.ids = []uint32{e.root}
-		ls.states = e.layout.Pack(nil, e.sys.Initial())
+		ls.states = e.layout.Pack(nil, e.initial())
 	}
 	for range e.workers {
 		w := &worker{
-			ls:  ls,
-			cur: make([]int32, e.layout.NumSlots()),
-			buf: make([]byte, 0, ls.size),
+			ls:   ls,
+			cur:  make([]int32, e.layout.NumSlots()),
+			buf:  make([]byte, 0, ls.size),
+			view: newSymView(e.sym, e.layout.NumSlots()),
 		}
 		if e.cov != nil {
 			w.cov = newCoverage(e.sys, e.checks)
@@ -413,6 +415,7 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 		}
 		return true
 	}
+	next = w.view.canon(next)
 	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
 	h := e.hash(w.buf)
 	if _, ok := e.lookup(w.buf, h); ok {

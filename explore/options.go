@@ -76,6 +76,11 @@ type Options struct {
 	// Seed seeds the fingerprint hash (state.HashSeed): a run with
 	// another seed has its own, independent chance of a collision.
 	Seed uint64
+	// Symmetry stores one state per class of states equal up to a
+	// renaming of interchangeable processes, when the System implements
+	// Symmetry (else it has no effect). Verdicts are those of the full
+	// search; States counts classes; traces are real executions.
+	Symmetry bool
 
 	// parallel makes the search level-synchronous even with one worker,
 	// chunkStates, if positive, sets its chunk size, and mergeAfter makes

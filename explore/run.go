@@ -68,6 +68,9 @@ func Run(ctx context.Context, sys System, opt Options) Result {
 	if r.Verdict == Verified && e.cov != nil {
 		r = e.uncovered(r)
 	}
+	if e.sym != nil {
+		r = e.realize(r)
+	}
 	e.mon.stop()
 	r.Stats = e.stats(time.Since(start))
 	return r
@@ -100,6 +103,9 @@ type explorer struct {
 	mergeAfter  bool // Options.mergeAfter
 
 	// The state being expanded.
+	sym  Symmetry // nil unless Options.Symmetry and the System has one
+	view *symView // the search goroutine's canonicalization
+
 	cur       []int32 // its vector
 	curPacked []byte  // its packed form
 	from      uint32  // its id
@@ -160,7 +166,11 @@ func newExplorer(sys System, opt Options) *explorer {
 		e.checks = CheckAll
 	}
 	e.cov = newCoverage(sys, e.checks)
-	e.buf = l.Pack(e.buf, sys.Initial())
+	if s, ok := sys.(Symmetry); ok && opt.Symmetry {
+		e.sym = s
+		e.view = newSymView(s, l.NumSlots())
+	}
+	e.buf = l.Pack(e.buf, e.initial())
 	if e.fp {
 		e.fps = state.NewFPSet()
 		e.root, _ = e.fps.Insert(e.hash(e.buf), state.NoParent)
@@ -239,6 +249,7 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 		}
 		return 0, false
 	}
+	next = e.view.canon(next)
 	e.buf = e.layout.Repack(e.buf[:0], e.curPacked, e.cur, next)
 	if e.atBound || e.store.Len() >= e.limit {
 		if _, ok := e.store.Lookup(e.buf); !ok {

@@ -111,7 +111,7 @@ func newSCCPass(e *explorer, live Liveness) *sccPass {
 	}
 	if p.fp {
 		p.budget = 0
-		p.foundState = e.layout.Pack(nil, e.sys.Initial())
+		p.foundState = e.layout.Pack(nil, e.initial())
 	}
 	p.bufferYield, p.advanceYield, p.goalsYield = p.buffer, p.advance, p.goals
 	return p
@@ -246,6 +246,7 @@ func (p *sccPass) target(next []int32, fail error) (w uint32, ok bool) {
 		p.top.exits = true
 		return 0, false
 	}
+	next = e.view.canon(next)
 	e.buf = e.layout.Repack(e.buf[:0], p.curPacked, e.cur, next)
 	w, ok = e.lookupPacked(e.buf)
 	if !ok {
@@ -277,7 +278,13 @@ func (p *sccPass) complete(f sccFrame) (stop string) {
 	mark := uint32(goodSCC)
 	// A single state with no transition is a deadlock or Done, not a hang.
 	if !f.exits && (len(scc) > 1 || f.moves) {
-		met, stop := p.goalsMet(i, scc)
+		var met uint64
+		if p.e.sym != nil {
+			p.load(i, f.id)
+			met, stop = p.symGoals(p.curPacked)
+		} else {
+			met, stop = p.goalsMet(i, scc)
+		}
 		if stop != "" {
 			return stop
 		}

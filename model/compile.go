@@ -37,6 +37,7 @@ func Compile(f *File, set map[string]string) (*System, error) {
 		top:  newScope(nil),
 		set:  set,
 	}
+	c.sym.d = diag{file: f.Name, src: f.Src}
 	if f.Protocol != nil {
 		c.sys.Name = f.Protocol.Name
 	}
@@ -49,6 +50,8 @@ func Compile(f *File, set map[string]string) (*System, error) {
 	if err := c.d.sorted().Err(); err != nil {
 		return nil, err
 	}
+	c.sys.symProbs = c.sym.d.sorted()
+	c.sys.symConsts = c.sym.consts
 	return c.sys, nil
 }
 
@@ -69,6 +72,8 @@ type compiler struct {
 	cur   *ctxBuilder // the thread or handler being compiled
 	types map[TypeExpr]*Type
 	nregs int // quantifier registers allocated
+
+	sym symChecks // what makes CPUs not interchangeable (symmetry_check.go)
 }
 
 // slotSpec describes a slot before the layout is built.
@@ -79,6 +84,10 @@ type slotSpec struct {
 	lo, hi      int32
 	init        func(cpu int) int32
 	ctx         string
+	dims        []cpuDim // the [cpu] array indices on its path, for symmetry
+	scope       [2]int   // for locals: the pcs where it is in scope (see frameSlot)
+	pcOff       int      // for locals: the block offset of their context's pc
+	pcBias      int32    // and what the pc holds at instruction 0
 }
 
 func (c *compiler) errorf(pos Pos, format string, args ...any) {
@@ -311,6 +320,11 @@ func (c *compiler) initFunc(d *VarDecl, t *Type) func(cpu, leaf int) int32 {
 	if x.isConst && (x.val < t.Lo || x.val > t.Hi) {
 		c.errorf(d.Init.Pos(), "initial value %d of %s is outside %s", x.val, d.Name.Name, t)
 	}
+	if t.Kind == KCPU {
+		c.asCPU(x, d.Init.Pos(), "initialising a cpu variable")
+	} else {
+		c.asNumber(x, d.Init.Pos(), "initialising a "+t.String()+" variable")
+	}
 	if x.isConst {
 		return func(int, int) int32 { return x.val }
 	}
@@ -336,6 +350,7 @@ func (c *compiler) initFunc(d *VarDecl, t *Type) func(cpu, leaf int) int32 {
 // if not nil, gives each leaf's initial value on a CPU.
 func leafSpecs(t *Type, name string, kind SlotKind, init func(cpu, leaf int) int32) []slotSpec {
 	var out []slotSpec
+	dims := leafDims(t)
 	forLeaves(t, name, func(n string, lt *Type) {
 		leaf := len(out)
 		z := lt.zero()
@@ -343,7 +358,7 @@ func leafSpecs(t *Type, name string, kind SlotKind, init func(cpu, leaf int) int
 		if init != nil {
 			f = func(cpu int) int32 { return init(cpu, leaf) }
 		}
-		out = append(out, slotSpec{name: n, short: n, kind: kind, typ: lt, lo: lt.Lo, hi: lt.Hi, init: f})
+		out = append(out, slotSpec{name: n, short: n, kind: kind, typ: lt, lo: lt.Lo, hi: lt.Hi, init: f, dims: dims[leaf]})
 	})
 	return out
 }
@@ -423,7 +438,7 @@ func (c *compiler) compileHandler(h *handler) {
 		for len(c.cpuSlots) <= l.off {
 			c.cpuSlots = append(c.cpuSlots, slotSpec{})
 		}
-		c.cpuSlots[l.off] = slotSpec{name: h.name + "." + l.name, short: l.short, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: h.name}
+		c.cpuSlots[l.off] = slotSpec{name: h.name + "." + l.name, short: l.short, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: h.name, dims: l.dims, scope: l.scope, pcOff: h.pcOff, pcBias: 1}
 	}
 }
 
@@ -462,7 +477,7 @@ func (c *compiler) compileThreads() [][]threadSlot {
 		size = max(size, b.next-region)
 		slots := []threadSlot{{region, slotSpec{name: d.Name.Name + " pc", kind: SlotPC, typ: intType, hi: int32(len(t.code.instrs)), ctx: t.name}}}
 		for _, l := range b.locals {
-			slots = append(slots, threadSlot{l.off, slotSpec{name: l.name, short: l.short, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: t.name}})
+			slots = append(slots, threadSlot{l.off, slotSpec{name: l.name, short: l.short, kind: SlotLocal, typ: l.typ, lo: l.typ.Lo, hi: l.typ.Hi, ctx: t.name, dims: l.dims, scope: l.scope, pcOff: region}})
 		}
 		for cpu := lo; cpu <= hi; cpu++ {
 			if owner[cpu] != nil {
@@ -543,6 +558,7 @@ func (c *compiler) buildLayout(threadSlots [][]threadSlot) {
 			cpu = (i - s.nglobals) / s.cpuSize
 		}
 		slots[i] = state.Slot{Name: sp.name, Min: sp.lo, Max: sp.hi}
+		s.symSlots = append(s.symSlots, symSlot{dims: sp.dims, cpuVal: sp.typ.Kind == KCPU, local: sp.kind == SlotLocal && sp.typ != nil, scope: sp.scope, pcOff: sp.pcOff, pcBias: sp.pcBias, zero: sp.typ.zero()})
 		s.slots[i] = SlotInfo{Name: sp.name, Short: sp.short, Kind: sp.kind, CPU: cpu, Type: sp.typ, Context: sp.ctx}
 		if sp.init != nil {
 			s.init[i] = sp.init(max(cpu, 0))

@@ -40,6 +40,7 @@ func (c *compiler) cpuArg(sc *scope, call *CallExpr, i int) (func(m *machine) in
 		c.errorf(call.Args[i].Pos(), "%s takes a CPU id, not %s", call.Fun.Name, e.t)
 		return nil, badExpr()
 	}
+	c.asCPU(e, call.Args[i].Pos(), call.Fun.Name+"()")
 	f, pos, name := e.eval, call.Args[i].Pos(), call.Fun.Name
 	return func(m *machine) int { return m.sys.cpuBase(m.cpuIndex(f(m), pos, name)) }, e
 }

@@ -18,6 +18,8 @@ type cexpr struct {
 	root    string   // storage: the variable it is part of ("" for locals)
 	bad     bool     // an error was reported
 	isMe    bool     // the expression is me
+	loff    int      // 1 + the frame offset of a plain local name, else 0
+	idx     []int    // storage: locals (by offset) that select a [cpu] element or CPU copy on its path
 	// cand, for shared storage, names the slots it may denote when run on
 	// a CPU, knowing only constants and me: explanations use it to find
 	// who can write a variable a stuck CPU waits for.
@@ -238,6 +240,7 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 		off := sym.off
 		e := storage(sym.typ, func(*machine) int { return off }, false, []string{id.Name})
 		e.cand = func(_ int, emit func(int)) { emit(off) }
+		c.noteRead(id.Name, -1, id.At)
 		return e
 	case symPerCPU:
 		if b.noCPU {
@@ -247,10 +250,12 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 		off, sys := sym.off, c.sys
 		e := storage(sym.typ, func(m *machine) int { return m.base + off }, false, []string{id.Name})
 		e.cand = func(cpu int, emit func(int)) { emit(sys.cpuBase(cpu) + off) }
+		c.noteRead(id.Name, -1, id.At)
 		return e
 	case symLocal:
 		off := sym.off
 		e := storage(sym.typ, func(m *machine) int { return m.base + off }, true, nil)
+		e.loff = off + 1
 		return e
 	case symReg:
 		r := sym.off
@@ -298,6 +303,7 @@ func (c *compiler) unary(sc *scope, x *UnaryExpr) *cexpr {
 			c.errorf(x.At, "- needs an integer, not %s", e.t)
 			return badExpr()
 		}
+		c.asNumber(e, x.At, "-")
 		f := e.eval
 		return derive(intType, func(m *machine) int32 { return -f(m) }, e)
 	}
@@ -365,12 +371,15 @@ func (c *compiler) binary(sc *scope, x *BinaryExpr) *cexpr {
 				return b2i(!neq)
 			}, l, r)
 		}
+		c.compareCPUs(l, r, x.At)
 		return derive(boolType, func(m *machine) int32 { return b2i((lf(m) == rf(m)) != neq) }, l, r)
 	}
 	if !l.t.numeric() || !r.t.numeric() {
 		c.errorf(x.At, "%s needs integer operands, not %s and %s", x.Op, l.t, r.t)
 		return badExpr()
 	}
+	c.asNumber(l, x.At, x.Op.String())
+	c.asNumber(r, x.At, x.Op.String())
 	switch x.Op {
 	case LT:
 		return derive(boolType, func(m *machine) int32 { return b2i(lf(m) < rf(m)) }, l, r)
@@ -443,11 +452,16 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 				return badExpr()
 			}
 			off, f, pos, what := sym.off, i.eval, x.At, n.Name+"[]"
+			c.asCPU(i, x.Index.Pos(), "selecting a CPU's copy of "+n.Name)
 			e := storage(sym.typ, func(m *machine) int {
 				return m.sys.cpuBase(m.cpuIndex(f(m), pos, what)) + off
 			}, false, []string{n.Name})
 			e.reads = mergeReads(e.reads, i.reads)
 			e.root = n.Name
+			if i.loff > 0 {
+				e.idx = []int{i.loff - 1}
+			}
+			c.noteRead(n.Name, i.loff-1, x.At)
 			sys, ncpu := c.sys, c.ncpu
 			e.cand = func(cpu int, emit func(int)) {
 				candIndex(i, ncpu, cpu, func(k int) { emit(sys.cpuBase(k) + off) })
@@ -477,6 +491,11 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 		c.errorf(x.Index.Pos(), "index %d out of range [0..%d]", i.val, n-1)
 		return badExpr()
 	}
+	if a.t.ByCPU {
+		c.asCPU(i, x.Index.Pos(), "indexing the [cpu] array "+exprText(x.X))
+	} else {
+		c.asNumber(i, x.Index.Pos(), "indexing the array "+exprText(x.X))
+	}
 	base, f, pos := a.addr, i.eval, x.At
 	text := exprText(x.X)
 	e := storage(a.t.Elem, func(m *machine) int {
@@ -489,6 +508,13 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 	}, a.local, mergeReads(a.reads, i.reads))
 	e.private = a.private && i.private
 	e.root = a.root
+	e.idx = a.idx
+	if a.t.ByCPU && i.loff > 0 {
+		e.idx = append(append([]int(nil), a.idx...), i.loff-1)
+		if a.root != "" {
+			c.markIndexed(a.root, i.loff-1)
+		}
+	}
 	if a.cand != nil {
 		ac := a.cand
 		e.cand = func(cpu int, emit func(int)) {
@@ -523,6 +549,7 @@ func (c *compiler) field(sc *scope, x *FieldExpr) *cexpr {
 			e := storage(f.Type, func(m *machine) int { return base(m) + off }, a.local, a.reads)
 			e.private = a.private
 			e.root = a.root
+			e.idx = a.idx
 			if a.cand != nil {
 				ac := a.cand
 				e.cand = func(cpu int, emit func(int)) { ac(cpu, func(b int) { emit(b + off) }) }

@@ -3,9 +3,11 @@ package model
 // block compiles a block's statements in a new scope.
 func (c *compiler) block(sc *scope, b *Block) {
 	inner := newScope(sc)
+	mark := len(c.cur.locals)
 	for _, s := range b.Stmts {
 		c.stmt(inner, s)
 	}
+	c.closeScopes(mark)
 }
 
 func (c *compiler) text(s *Span) string { return stmtText(*s) }
@@ -76,6 +78,7 @@ func (c *compiler) localVar(sc *scope, s *LocalVarStmt) {
 	t := c.resolveType(c.top, d.Type)
 	off := c.allocLocal(d.Name.Name, t)
 	dst := storage(t, func(m *machine) int { return m.base + off }, true, nil)
+	dst.loff = off + 1
 	if d.Init != nil {
 		if call, ok := d.Init.(*CallExpr); ok && c.isFunc(sc, call) {
 			c.declare(sc, d.Name, &symbol{kind: symLocal, typ: t, off: off})
@@ -132,6 +135,7 @@ func (c *compiler) store(dst, v *cexpr, vpos, pos Pos, text string) {
 		return
 	}
 	c.noteWrite(dst)
+	c.storeSym(dst, v, vpos)
 	in := &instr{op: opExec, pos: pos, text: text, silent: dst.local && dst.private && v.private, reads: v.reads}
 	addr := dst.addr
 	if dst.t.Scalar() {
@@ -221,6 +225,7 @@ func (c *compiler) forStmt(sc *scope, s *ForStmt) {
 		})
 		return
 	}
+	mark := len(c.cur.locals)
 	off := c.allocLocal(s.Var.Name, t)
 	inner := newScope(sc)
 	c.declare(inner, s.Var, &symbol{kind: symLocal, typ: t, off: off})
@@ -232,7 +237,14 @@ func (c *compiler) forStmt(sc *scope, s *ForStmt) {
 		skip = c.emit(&instr{op: opBranch, silent: true, pos: pos, cond: func(m *machine) int32 { return b2i(int(m.s[m.base+off]) != m.cpu) }})
 	}
 	l := c.pushLoop()
+	var cl *cpuLoop
+	if t.Kind == KCPU {
+		cl = c.openCPULoop(pos, off, l)
+	}
 	c.block(inner, s.Body)
+	if cl != nil {
+		c.closeCPULoop(cl, top)
+	}
 	next := c.pc()
 	if skip != nil {
 		skip.target = next
@@ -242,6 +254,7 @@ func (c *compiler) forStmt(sc *scope, s *ForStmt) {
 	c.emit(&instr{op: opJump, silent: true, target: top, pos: pos})
 	last.target = c.pc()
 	c.popLoop(l, next, c.pc())
+	c.closeScopes(mark)
 }
 
 func (c *compiler) pushLoop() *loopLabels {
@@ -271,6 +284,7 @@ func (c *compiler) branchStmt(s *BranchStmt) {
 		c.errorf(s.At, "%s cannot leave an atomic block", s.Tok)
 		return
 	}
+	c.leaveCPULoop(s.At, s.Tok.String(), l, false)
 	in := c.emit(&instr{op: opJump, silent: true, pos: s.At})
 	if s.Tok == BREAK {
 		l.breaks = append(l.breaks, in)
@@ -365,6 +379,7 @@ func firstText(b *Block) string {
 
 func (c *compiler) returnStmt(sc *scope, s *ReturnStmt) {
 	b := c.cur
+	c.leaveCPULoop(s.At, "return", nil, true)
 	if n := len(b.inlines); n > 0 {
 		fr := b.inlines[n-1]
 		if s.Value != nil {
@@ -448,6 +463,7 @@ func (c *compiler) inline(sc *scope, fn *FuncDecl, args []Expr, pos Pos, span Sp
 		}
 		off := c.allocLocal(p.Name.Name, t)
 		dst := storage(t, func(m *machine) int { return m.base + off }, true, nil)
+		dst.loff = off + 1
 		c.store(dst, a, args[i].Pos(), span.At, text)
 		c.declare(fsc, p.Name, &symbol{kind: symLocal, typ: t, off: off})
 	}
@@ -456,6 +472,7 @@ func (c *compiler) inline(sc *scope, fn *FuncDecl, args []Expr, pos Pos, span Sp
 		rt := c.resolveType(c.top, fn.Result)
 		off := c.allocLocal(fn.Name.Name+"()", rt)
 		fr.result = storage(rt, func(m *machine) int { return m.base + off }, true, nil)
+		fr.result.loff = off + 1
 		if result != nil && !assignable(result.t, rt) {
 			c.errorf(pos, "cannot assign the %s result of %s to %s", rt, fn.Name.Name, result.t)
 			result = nil
@@ -475,6 +492,7 @@ func (c *compiler) inline(sc *scope, fn *FuncDecl, args []Expr, pos Pos, span Sp
 		c.store(result, fr.result, pos, span.At, text)
 	}
 	c.resetLocals(b.locals[firstLocal:])
+	c.closeScopes(firstLocal)
 }
 
 // resetLocals zeroes the locals a returning function leaves behind (its

@@ -16,6 +16,8 @@ type ctxBuilder struct {
 	wcands    []wcand  // the shared storage it writes, as candidate slots
 	raises    []raiseCand
 
+	cpuLoops []*cpuLoop // open loops over CPUs (symmetry_check.go)
+
 	inAtomic  bool // compiling an atomic body
 	constOnly bool // compile-time constants only
 	initOnly  bool // constants and me only
@@ -95,6 +97,14 @@ func (c *compiler) allocLocal(name string, t *Type) int {
 	if n := len(b.inlines); n > 0 { // qualify a function's locals by it
 		name = b.inlines[n-1].fn.Name.Name + "." + name
 	}
+	// The local is in scope from here to the end of the block, loop or
+	// call that declares it (closeScopes); one declared in an atomic or
+	// choose body is never in scope where its context rests.
+	scope := [2]int{c.pc(), openScope}
+	if b.code != b.top {
+		scope = [2]int{0, 0}
+	}
+	dims := leafDims(t)
 	b.localName[name]++
 	if n := b.localName[name]; n > 1 { // the same name inlined twice
 		name = name + "#" + itoa(n)
@@ -103,11 +113,25 @@ func (c *compiler) allocLocal(name string, t *Type) int {
 	var shorts []string
 	forLeaves(t, short, func(n string, _ *Type) { shorts = append(shorts, n) })
 	forLeaves(t, name, func(n string, lt *Type) {
-		b.locals = append(b.locals, frameSlot{off: b.next, name: n, short: shorts[leaf], typ: lt})
+		b.locals = append(b.locals, frameSlot{off: b.next, name: n, short: shorts[leaf], typ: lt, dims: dims[leaf], scope: scope})
 		b.next++
 		leaf++
 	})
 	return off
+}
+
+// openScope marks a local whose scope has not ended yet.
+const openScope = 1<<31 - 1
+
+// closeScopes ends the scope of the locals declared since mark (an index
+// into the context's locals) at the next instruction.
+func (c *compiler) closeScopes(mark int) {
+	b := c.cur
+	for i := mark; i < len(b.locals); i++ {
+		if b.locals[i].scope[1] == openScope {
+			b.locals[i].scope[1] = c.pc()
+		}
+	}
 }
 
 // emit appends an instruction to the code being compiled.

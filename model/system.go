@@ -37,6 +37,12 @@ type System struct {
 	init       []int32
 	nregs      int
 	machines   sync.Pool
+
+	symSlots  []symSlot  // each slot's place under a permutation of the CPUs
+	symProbs  ErrorList  // why the CPUs are not interchangeable, if they are not
+	symConsts []constCPU // constant CPU ids used as CPUs, checked against the classes
+	symOnce   sync.Once  // builds sym
+	sym       *symmetry  // nil until built
 }
 
 // Param is a param's name and the value this system was compiled with.
@@ -111,6 +117,12 @@ type frameSlot struct {
 	name  string // unique in the frame: fn.x, fn.x#2 for a second inlining
 	short string // as the spec writes it: x
 	typ   *Type
+	dims  []cpuDim // the [cpu] array indices on its path
+	// scope is the range of instruction indices [scope[0], scope[1]) of
+	// its context's code where the local is in scope. Where the context
+	// rests outside it the local is dead: it is set again before it is
+	// read. Symmetry reduction ignores dead values.
+	scope [2]int
 }
 
 // invariant is a named condition checked in every reachable state.

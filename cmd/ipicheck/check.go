@@ -41,6 +41,7 @@ type searchFlags struct {
 	Workers     int           `placeholder:"N" help:"Goroutines expanding each BFS level (0: one per CPU). Verdicts, counts and traces are the same for any N."`
 	Fingerprint bool          `help:"Store a 64-bit hash per state instead of the state (at most 16 bytes per state); the report gives the probability that a state was missed."`
 	Seed        uint64        `placeholder:"N" help:"Seed of the fingerprint hash."`
+	Symmetry    bool          `help:"Symmetry reduction: store one state per class of states equal up to a renaming of CPUs that run the same thread. Refused, with the reasons, for a spec whose CPUs are not interchangeable (see docs/language.md, Reductions)."`
 }
 
 // validate rejects negative limits.
@@ -71,6 +72,7 @@ func (f *searchFlags) options(e *env, checks explore.Check, quiet bool) explore.
 		Workers:     f.Workers,
 		Fingerprint: f.Fingerprint,
 		Seed:        f.Seed,
+		Symmetry:    f.Symmetry,
 	}
 	if f.Search == "dfs" {
 		opt.Search = explore.DFS
@@ -180,6 +182,13 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ipicheck: --check: %v\n", err)
 		return exitUsage
+	}
+	if c.Limits.Symmetry {
+		if probs := sys.SymmetryProblems(); len(probs) > 0 {
+			fmt.Fprintf(e.stderr, "ipicheck: %s: --symmetry: the CPUs of this spec are not interchangeable:\n%v\n", file, probs)
+			c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: "--symmetry: " + probs[0].Error()})
+			return exitUsage
+		}
 	}
 	res := explore.Run(e.ctx, sys, c.Limits.options(e, checks, c.Quiet))
 	rep := traces.NewChecked(sys, res, file, checks)

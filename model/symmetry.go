@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -65,6 +66,22 @@ func (s *System) SymmetryProblems() ErrorList {
 	return s.symProbs
 }
 
+// SymmetryGroupOrder returns the number of permutations of the CPUs that
+// symmetry reduction uses (the product of the factorials of the class
+// sizes), capped at 1<<62; 1 when the spec is not symmetric.
+func (s *System) SymmetryGroupOrder() int64 {
+	if len(s.SymmetryProblems()) > 0 {
+		return 1
+	}
+	order := int64(1)
+	for _, cl := range s.symmetry().classes {
+		for f := 2; f <= len(cl); f++ {
+			order = min(order*int64(f), 1<<62)
+		}
+	}
+	return order
+}
+
 // SymmetryClasses describes the sets of interchangeable CPUs, one line
 // each, for reports: "CPUs 0-3 run flusher".
 func (s *System) SymmetryClasses() []string {
@@ -102,8 +119,16 @@ func (s *System) Processes() int { return s.NCPU }
 // equal up to a permutation of interchangeable CPUs, and sets perm to the
 // permutation applied: CPU i of the state given is CPU perm[i] of the
 // result. It implements explore.Symmetry; it is safe for concurrent use.
+// For a spec with SymmetryProblems it leaves st alone (perm is the
+// identity): a search with symmetry on is then the full search.
 func (s *System) Canonicalize(st []int32, perm []uint8) {
 	y := s.symmetry()
+	if len(s.symProbs) > 0 {
+		for i := range perm {
+			perm[i] = uint8(i)
+		}
+		return
+	}
 	sc, _ := y.scratch.Get().(*symScratch)
 	if sc == nil {
 		sc = &symScratch{out: make([]int32, len(st)), best: make([]int32, len(st)), perm: make([]uint8, y.n), sorted: make([]int, y.n), keys: make([][]int32, y.n)}
@@ -167,10 +192,17 @@ func (s *System) symmetry() *symmetry {
 					file = s.File.Name
 				}
 				s.symProbs = append(s.symProbs, &Error{File: file, Pos: k.pos, line: k.line,
-					Msg: fmt.Sprintf("%s with the constant %d: CPU %d runs the same code as CPUs %s, and a constant tells it apart", k.what, k.val, k.val, cpuList(cl))})
+					Msg: fmt.Sprintf("%s with the constant %d: CPUs %s run the same code, and the constant tells CPU %d apart", k.what, k.val, cpuList(cl), k.val)})
 			}
 		}
 		s.symProbs = append(s.symProbs, s.checkInitialSymmetry(y)...)
+		sort.SliceStable(s.symProbs, func(i, j int) bool {
+			a, b := s.symProbs[i], s.symProbs[j]
+			if a.File != b.File {
+				return a.File == s.File.Name // the spec's own first
+			}
+			return a.Pos.Line < b.Pos.Line || a.Pos.Line == b.Pos.Line && a.Pos.Col < b.Pos.Col
+		})
 	})
 	return s.sym
 }

@@ -24,6 +24,7 @@ type checkCmd struct {
 	Format string      `enum:"text,json,junit,sarif,github" default:"text" help:"Output on stdout: text (a table per counterexample), json (schema ipicheck/result/v1, see docs/json-schema.md), junit, sarif or github (workflow commands); see docs/ci.md."`
 	Quiet  bool        `short:"q" help:"No progress line on stderr during long searches."`
 	Wide   bool        `help:"Do not cap the width of the CPU columns of a trace; long cells are wrapped otherwise."`
+	Stats  bool        `help:"After the report, print the figures of the search: states, transitions, states/s, memory per state of the visited set and the hang check, and what the reductions did (text format only)."`
 	Charts chartFlags  `embed:""`
 
 	// CI outputs (docs/ci.md).
@@ -41,7 +42,7 @@ type searchFlags struct {
 	Workers     int           `placeholder:"N" help:"Goroutines expanding each BFS level (0: one per CPU). Verdicts, counts and traces are the same for any N."`
 	Fingerprint bool          `help:"Store a 64-bit hash per state instead of the state (at most 16 bytes per state); the report gives the probability that a state was missed."`
 	Seed        uint64        `placeholder:"N" help:"Seed of the fingerprint hash."`
-	Symmetry    bool          `help:"Symmetry reduction: store one state per class of states equal up to a renaming of CPUs that run the same thread. Refused, with the reasons, for a spec whose CPUs are not interchangeable (see docs/language.md, Reductions)."`
+	Symmetry    bool          `help:"Symmetry reduction: store one state per class of states equal up to a renaming of CPUs that run the same thread. check refuses a spec whose CPUs are not interchangeable, with the reasons; test searches such specs in full (see docs/language.md, Reductions)."`
 }
 
 // validate rejects negative limits.
@@ -190,7 +191,8 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 			return exitUsage
 		}
 	}
-	res := explore.Run(e.ctx, sys, c.Limits.options(e, checks, c.Quiet))
+	opt := c.Limits.options(e, checks, c.Quiet)
+	res := explore.Run(e.ctx, sys, opt)
 	rep := traces.NewChecked(sys, res, file, checks)
 	if c.Wide {
 		rep.MaxWidth = -1
@@ -205,6 +207,9 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 		err = rep.WriteJSON(e.stdout)
 	case "text":
 		err = rep.WriteText(e.stdout)
+		if err == nil && c.Stats {
+			writeStats(e.stdout, sys, res, opt)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ipicheck: %v\n", err)

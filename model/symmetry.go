@@ -343,6 +343,14 @@ func (y *symmetry) canonical(st []int32, perm []uint8, sc *symScratch) {
 	}
 	if len(groups) == 0 || orders > maxTieOrders {
 		setPerm(perm)
+		identity := true
+		for i, p := range perm {
+			identity = identity && int(p) == i
+		}
+		if identity { // already in order: only the dead locals change
+			y.normalize(st)
+			return
+		}
 		y.apply(sc.out, st, perm)
 		copy(st, sc.out)
 		return

@@ -160,6 +160,16 @@ func (s *System) Covers() []string {
 	return out
 }
 
+// CoverPositions returns where each cover condition is declared, in the
+// order of Covers.
+func (s *System) CoverPositions() []Pos {
+	var out []Pos
+	for _, cv := range s.covers {
+		out = append(out, cv.pos)
+	}
+	return out
+}
+
 // Cover marks the cover conditions st meets.
 func (s *System) Cover(st []int32, hit []bool) {
 	m := s.machine(st, -1)

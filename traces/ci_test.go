@@ -2,7 +2,10 @@ package traces
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,36 +62,143 @@ func TestCIGolden(t *testing.T) {
 	}
 }
 
-// TestSARIFSchema validates the SARIF output against
-// testdata/sarif-2.1.0-subset.schema.json: a subset of the official
-// SARIF 2.1.0 schema, written from the spec (the official file cannot be
-// fetched here), with additionalProperties false as in the official one.
-func TestSARIFSchema(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	c.AssertFormat = true
-	schema, err := c.Compile(filepath.Join("testdata", "sarif-2.1.0-subset.schema.json"))
+// sarifSchemaSHA256 is the checksum of testdata/sarif-schema-2.1.0.json,
+// the official SARIF 2.1.0 (rtm.5) schema as @microsoft/jest-sarif
+// 1.0.0-beta.0 distributes it (testdata/SARIF-SCHEMA-LICENSE.md).
+const sarifSchemaSHA256 = "2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8"
+
+// officialSARIFSchema compiles the official SARIF 2.1.0 schema. It is
+// JSON Schema draft-04 (its root has "id", not "$id"), so the draft is set
+// rather than guessed; formats (uri, uri-reference, date-time) are
+// asserted, not just annotations.
+func officialSARIFSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	path := filepath.Join("testdata", "sarif-schema-2.1.0.json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sum := fmt.Sprintf("%x", sha256.Sum256(data)); sum != sarifSchemaSHA256 {
+		t.Fatalf("%s: sha256 %s, want %s: the file is not the official schema byte for byte", path, sum, sarifSchemaSHA256)
+	}
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft4
+	c.AssertFormat = true
+	schema, err := c.Compile(path)
+	if err != nil {
+		t.Fatalf("the official SARIF schema does not compile: %v", err)
+	}
+	return schema
+}
+
+// validSARIF fails the test when data is not a SARIF 2.1.0 log.
+func validSARIF(t *testing.T, schema *jsonschema.Schema, name string, data []byte) {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("%s is not valid SARIF 2.1.0: %#v", name, err)
+	}
+}
+
+// TestSARIFSchema validates against the official SARIF 2.1.0 schema the
+// golden log and every log WriteSARIF writes in the tests: the CI runs
+// together and each alone (as check writes one run: a deadlock, a
+// verified run, an incomplete one, a violation of an assertion, of an
+// invariant, a hang, an uncovered cover, a spec error), a verdict not as
+// expected, every golden spec, and no runs at all. (The hand-written
+// subset schema this replaces added no constraint the official one does
+// not have; the official schema also forbids unknown properties
+// everywhere but in property bags.)
+func TestSARIFSchema(t *testing.T) {
+	schema := officialSARIFSchema(t)
+	golden, err := os.ReadFile(filepath.Join("testdata", "ci.sarif.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	validSARIF(t, schema, "testdata/ci.sarif.golden", golden)
+
 	runs := ciRuns(t)
-	for _, rs := range [][]Run{runs, nil, runs[1:2]} {
-		var b bytes.Buffer
-		if err := WriteSARIF(&b, rs, ""); err != nil {
-			t.Fatal(err)
+	logs := map[string][]Run{"all runs": runs, "no runs": nil}
+	for _, r := range runs {
+		logs[r.File+" "+r.Name()+" "+r.Status] = []Run{r}
+	}
+	// A verdict not as expected: located at the expect declaration.
+	mis := runs[1]
+	rep := *mis.Report
+	rep.Expected = &Expected{Verdict: "DEADLOCK", File: mis.File, Line: 3}
+	mis.Report, mis.Status, mis.Message = &rep, RunFailed, "expected DEADLOCK, got VERIFIED"
+	logs["unexpected verdict"] = []Run{mis}
+	for _, tc := range goldenCases {
+		rep := check(t, tc.spec, tc.set, tc.opt)
+		status := RunFailed
+		if rep.verdict == explore.Incomplete {
+			status = RunSkipped
 		}
-		var doc any
+		logs["golden "+tc.name] = []Run{{Report: rep, Protocol: rep.Protocol, File: rep.File, Params: rep.ParamList(), Status: status}}
+	}
+	for name, rs := range logs {
+		for _, version := range []string{"", "v1.2.3"} {
+			var b bytes.Buffer
+			if err := WriteSARIF(&b, rs, version); err != nil {
+				t.Fatal(err)
+			}
+			validSARIF(t, schema, fmt.Sprintf("%s (version %q)", name, version), b.Bytes())
+		}
+	}
+}
+
+// TestSARIFSchemaRejects checks that the validation is not vacuous: the
+// official schema rejects a real log with one thing broken.
+func TestSARIFSchemaRejects(t *testing.T) {
+	schema := officialSARIFSchema(t)
+	var b bytes.Buffer
+	if err := WriteSARIF(&b, ciRuns(t), "test"); err != nil {
+		t.Fatal(err)
+	}
+	result := func(doc map[string]any) map[string]any {
+		return doc["runs"].([]any)[0].(map[string]any)["results"].([]any)[0].(map[string]any)
+	}
+	region := func(doc map[string]any) map[string]any {
+		loc := result(doc)["locations"].([]any)[0].(map[string]any)
+		return loc["physicalLocation"].(map[string]any)["region"].(map[string]any)
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(doc map[string]any)
+	}{
+		{"unchanged", func(map[string]any) {}},
+		{"version 2.0.0", func(doc map[string]any) { doc["version"] = "2.0.0" }},
+		{"no runs", func(doc map[string]any) { delete(doc, "runs") }},
+		{"no tool", func(doc map[string]any) { delete(doc["runs"].([]any)[0].(map[string]any), "tool") }},
+		{"level fatal", func(doc map[string]any) { result(doc)["level"] = "fatal" }},
+		{"no message", func(doc map[string]any) { delete(result(doc), "message") }},
+		{"unknown result property", func(doc map[string]any) { result(doc)["severity"] = "high" }},
+		{"startLine 0", func(doc map[string]any) { region(doc)["startLine"] = 0 }},
+		{"startLine a string", func(doc map[string]any) { region(doc)["startLine"] = "11" }},
+		{"ruleIndex -2", func(doc map[string]any) { result(doc)["ruleIndex"] = -2 }},
+		{"informationUri not a URI", func(doc map[string]any) {
+			doc["runs"].([]any)[0].(map[string]any)["tool"].(map[string]any)["driver"].(map[string]any)["informationUri"] = "not a uri"
+		}},
+	} {
+		var doc map[string]any
 		if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 			t.Fatal(err)
 		}
-		if err := schema.Validate(doc); err != nil {
-			t.Errorf("%#v", err)
+		tc.mutate(doc)
+		err := schema.Validate(doc)
+		if tc.name == "unchanged" {
+			if err != nil {
+				t.Fatalf("the log itself is not valid: %v", err)
+			}
+			continue
 		}
-	}
-	// A broken log fails, so the validation is not vacuous.
-	bad := map[string]any{"version": "2.1.0", "runs": []any{map[string]any{"tool": map[string]any{"driver": map[string]any{"name": "x"}},
-		"results": []any{map[string]any{"message": map[string]any{"text": "m"}, "level": "fatal"}}}}}
-	if schema.Validate(bad) == nil {
-		t.Errorf("a result of level fatal validates")
+		if err == nil {
+			t.Errorf("%s: a broken log validates", tc.name)
+		}
 	}
 }
 
@@ -116,6 +226,46 @@ func TestSARIFLocations(t *testing.T) {
 	}
 	if r := res[1]; r.RuleID != "incomplete" || r.Level != "warning" {
 		t.Errorf("incomplete result: %+v", r)
+	}
+	// An uncovered cover is located at its declaration (vacuous.ipi:29),
+	// the other one never met is a related location.
+	if r := res[5]; r.RuleID != "uncovered" ||
+		r.Locations[0].Physical.Artifact.URI != "vacuous.ipi" || r.Locations[0].Physical.Region != (sarifRegion{StartLine: 29, StartColumn: 1}) ||
+		r.Locations[0].Message == nil || r.Locations[0].Message.Text != "cover handled (the IPI handler ran) never met" ||
+		len(r.RelatedLocations) != 1 || r.RelatedLocations[0].Physical.Region.StartLine != 30 {
+		t.Errorf("uncovered result: %+v", r)
+	}
+}
+
+// TestUncoveredLocation checks that an UNCOVERED run is located at the
+// first cover never met in SARIF and in the GitHub annotation, and that a
+// verdict not as expected stays at the expect declaration with the covers
+// as related locations.
+func TestUncoveredLocation(t *testing.T) {
+	rep := check(t, "vacuous.ipi", nil, explore.Options{})
+	want := []Position{{"vacuous.ipi", 29, 1}, {"vacuous.ipi", 30, 1}}
+	if len(rep.UncoveredAt) != len(want) || rep.UncoveredAt[0] != want[0] || rep.UncoveredAt[1] != want[1] {
+		t.Fatalf("UncoveredAt %+v, want %+v", rep.UncoveredAt, want)
+	}
+	run := Run{Report: rep, Protocol: rep.Protocol, File: rep.File, Params: rep.ParamList(), Status: RunFailed}
+	var gh bytes.Buffer
+	if err := WriteGitHub(&gh, []Run{run}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(gh.String(), "::error file=vacuous.ipi,line=29,col=1,title=") {
+		t.Errorf("annotation: %s", strings.SplitN(gh.String(), "\n", 2)[0])
+	}
+	// The spec expects VERIFIED: the result is at the expectation.
+	x := *rep
+	x.Expected = &Expected{Verdict: "VERIFIED", File: rep.File, Line: 14}
+	run.Report = &x
+	r := sarifResultOf(&run)
+	if r.RuleID != "unexpected-verdict" || r.Locations[0].Physical.Region.StartLine != 14 || len(r.RelatedLocations) != 2 ||
+		r.RelatedLocations[1].Physical.Region.StartLine != 30 {
+		t.Errorf("unexpected verdict: %+v", r)
+	}
+	if file, line, _, _, _ := annotation(&run); file != "vacuous.ipi" || line != 14 {
+		t.Errorf("unexpected verdict annotated at %s:%d, want vacuous.ipi:14", file, line)
 	}
 }
 

@@ -91,6 +91,10 @@ func annotation(r *Run) (file string, line, col int, title, msg string) {
 	}
 	if len(rep.Uncovered) > 0 {
 		msg += ": cover never met: " + strings.Join(rep.Uncovered, "; ")
+		if len(rep.UncoveredAt) > 0 && rep.UncoveredAt[0].Line > 0 {
+			p := rep.UncoveredAt[0]
+			file, line, col = p.File, p.Line, p.Col
+		}
 	}
 	if x := rep.Explanation; x != nil {
 		for i, k := range x.Stuck {

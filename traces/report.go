@@ -43,7 +43,10 @@ type Report struct {
 	// Uncovered names, for UNCOVERED, the cover conditions no reachable
 	// state meets, in the spec's order: "name" or "name (message)".
 	Uncovered []string `json:"uncovered,omitempty"`
-	Stats     Stats    `json:"stats"`
+	// UncoveredAt is where each cover of Uncovered is declared, in the
+	// same order.
+	UncoveredAt []Position `json:"uncovered_at,omitempty"`
+	Stats       Stats      `json:"stats"`
 	// Trace is the counterexample, steps numbered from 1; the initial
 	// state is the spec's.
 	Trace []Step `json:"trace,omitempty"`
@@ -256,6 +259,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 	for _, p := range sys.Params {
 		r.Params[p.Name] = p.String()
 	}
+	r.UncoveredAt = coverPositions(sys, res.Uncovered, file, r.sysFile)
 	st := res.Stats
 	r.Stats = Stats{
 		States:       st.States,
@@ -511,4 +515,33 @@ func fileOf(p model.Pos, file, sysFile string) string {
 		return f
 	}
 	return file
+}
+
+// Position is a place in a spec file (or a library it imports).
+type Position struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
+}
+
+// coverPositions is where each of the uncovered conditions is declared:
+// they are names from sys.Covers(), in its order.
+func coverPositions(sys *model.System, uncovered []string, file, sysFile string) []Position {
+	if len(uncovered) == 0 {
+		return nil
+	}
+	names, pos := sys.Covers(), sys.CoverPositions()
+	var out []Position
+	j := 0
+	for _, u := range uncovered {
+		for j < len(names) && names[j] != u {
+			j++
+		}
+		if j == len(names) || j >= len(pos) {
+			return nil // not the spec's covers: no positions rather than wrong ones
+		}
+		out = append(out, Position{File: fileOf(pos[j], file, sysFile), Line: pos[j].Line, Col: pos[j].Col})
+		j++
+	}
+	return out
 }

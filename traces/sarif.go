@@ -127,12 +127,13 @@ var sarifRules = []struct{ id, name, short, full, level string }{
 
 // WriteSARIF writes, as a SARIF 2.1.0 log, a result for every run whose
 // status is not RunOK: located where a CPU is stuck (a deadlock, a hang),
-// where the assertion or invariant fails, or at the expect declaration,
-// with a code flow whose thread flows are the CPUs' steps, each at its
-// statement's line (executionOrder is the step's number). Paths are as
-// the runs name them, relative ones relative to %SRCROOT%. version is the
-// tool's version, "" to leave it out. The output has no timings: the same
-// runs give the same bytes.
+// where the assertion or invariant fails, at the first cover never met
+// (UNCOVERED; the others are related locations), or at the expect
+// declaration, with a code flow whose thread flows are the CPUs' steps,
+// each at its statement's line (executionOrder is the step's number).
+// Paths are as the runs name them, relative ones relative to %SRCROOT%.
+// version is the tool's version, "" to leave it out. The output has no
+// timings: the same runs give the same bytes.
 func WriteSARIF(w io.Writer, runs []Run, version string) error {
 	run := sarifRun{
 		Tool:       sarifTool{Driver: sarifDriver{Name: "ipicheck", Version: version, InformationURI: "https://github.com/ipicheck/ipicheck"}},
@@ -208,10 +209,21 @@ func sarifResultOf(r *Run) sarifResult {
 		default:
 			res.RuleID = "unexpected-verdict"
 		}
+		// The covers never met, at their declarations.
+		var covers []sarifLocation
+		for i, p := range rep.UncoveredAt {
+			if i < len(rep.Uncovered) && p.Line > 0 {
+				covers = append(covers, sarifLoc(p.File, p.Line, p.Col, "cover "+rep.Uncovered[i]+" never met"))
+			}
+		}
+		if len(covers) > 0 {
+			loc, res.RelatedLocations = covers[0], covers[1:]
+		}
 		if rep.Expected != nil && !rep.Expected.Met {
 			if rep.Verdict == "VERIFIED" || rep.Verdict == "UNCOVERED" {
 				res.RuleID = "unexpected-verdict"
 				loc = sarifLoc(rep.Expected.File, rep.Expected.Line, 0, "the expectation")
+				res.RelatedLocations = covers
 			}
 		}
 		if r.Message != "" {

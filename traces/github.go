@@ -72,7 +72,7 @@ func annotation(r *Run) (file string, line, col int, title, msg string) {
 	title = fmt.Sprintf("ipicheck: %s (%s)", r.Protocol, r.Name())
 	rep := r.Report
 	if rep == nil {
-		return file, line, 0, title + ": spec error", r.Message
+		return file, max(r.Line, 1), r.Col, title + ": spec error", r.Message
 	}
 	title += ": " + rep.Verdict
 	msg = rep.Verdict

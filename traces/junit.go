@@ -25,6 +25,9 @@ type Run struct {
 	// Message says why a run failed, was skipped or is an error:
 	// "expected verified, got DEADLOCK".
 	Message string
+	// Line and Col locate, for a RunError, the first error in File; 0
+	// when unknown.
+	Line, Col int
 }
 
 // The statuses of a Run.

@@ -182,6 +182,7 @@ func sarifResultOf(r *Run) sarifResult {
 	var msg string
 	switch {
 	case r.Status == RunError || rep == nil:
+		loc = sarifLoc(r.File, r.Line, r.Col, "")
 		res.RuleID = "spec-error"
 		msg = fmt.Sprintf("%s: the spec does not compile: %s", title, r.Message)
 	case r.Status == RunSkipped:

@@ -1250,12 +1250,17 @@ func TestActionRun(t *testing.T) {
 	t.Run("spec-error-no-fail", func(t *testing.T) {
 		ws := workspace(t, map[string]string{"bad.ipi": actionSpecBad})
 		res := runAction(t, action, ws, gopath, map[string]string{"paths": "bad.ipi", "fail-on-error": "false"})
-		want(t, res, "success", "success", "success", "skipped", "skipped")
-		if res.failed || res.outputs["exit-code"] != "2" || len(res.uploaded) != 0 {
+		// The spec error is a result of its own: annotated at its line,
+		// and uploaded to code scanning.
+		want(t, res, "success", "success", "success", "success", "skipped")
+		if res.failed || res.outputs["exit-code"] != "2" || len(res.uploaded) != 1 {
 			t.Errorf("failed %v, outputs %v, uploaded %v\n%s", res.failed, res.outputs, res.uploaded, res.log)
 		}
-		if !strings.Contains(res.log, "bad.ipi:3:21: undefined: x") {
-			t.Errorf("no spec error in the log:\n%s", res.log)
+		if !strings.Contains(res.log, "::error file=bad.ipi,line=3,col=21,") {
+			t.Errorf("no annotation of the spec error in the log:\n%s", res.log)
+		}
+		if rules := sarifResults(t, filepath.Join(ws, "ipicheck.sarif")); !slices.Equal(rules, []string{"spec-error"}) {
+			t.Errorf("SARIF results %v", rules)
 		}
 	})
 

@@ -169,7 +169,8 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	sys, file, _, err := loadSystem(e, spec, set)
 	if err != nil {
 		if file != "" {
-			c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: err.Error()})
+			line, col := errorAt(err, file)
+			c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: err.Error(), Line: line, Col: col})
 		}
 		return exitUsage
 	}
@@ -187,7 +188,7 @@ func (c *checkCmd) checkOne(e *env, spec string, set map[string]string) (code in
 	if c.Limits.Symmetry {
 		if probs := sys.SymmetryProblems(); len(probs) > 0 {
 			fmt.Fprintf(e.stderr, "ipicheck: %s: --symmetry: the CPUs of this spec are not interchangeable:\n%v\n", file, probs)
-			c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: "--symmetry: " + probs[0].Error()})
+			c.runs = append(c.runs, traces.Run{Protocol: file, File: file, Status: traces.RunError, Message: "--symmetry: " + probs[0].Error(), Line: probs[0].Pos.Line, Col: probs[0].Pos.Col})
 			return exitUsage
 		}
 	}
@@ -228,6 +229,16 @@ func printSpecError(e *env, file string, err error) {
 	} else {
 		fmt.Fprintf(e.stderr, "ipicheck: %s: %v\n", file, err)
 	}
+}
+
+// errorAt returns the line and column of the first error of a spec file
+// that does not compile, if it is in that file; 0, 0 else.
+func errorAt(err error, file string) (line, col int) {
+	var list model.ErrorList
+	if errors.As(err, &list) && len(list) > 0 && list[0].File == file {
+		return list[0].Pos.Line, list[0].Pos.Col
+	}
+	return 0, 0
 }
 
 // verdictCode is the exit code of a verdict.

@@ -178,6 +178,7 @@ func (r *testRun) ciRun(allowMissing bool) traces.Run {
 		out.Status, out.Report = traces.RunError, nil
 		if r.err != nil {
 			out.Message = r.err.Error()
+			out.Line, out.Col = errorAt(r.err, r.spec.file)
 		}
 	}
 	return out

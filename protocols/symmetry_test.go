@@ -125,6 +125,11 @@ func TestSymmetryMatchesFullSearch(t *testing.T) {
 				}
 				checkRealTrace(t, sys, r)
 			}
+			dfs := explore.Run(context.Background(), sys, explore.Options{Search: explore.DFS, Symmetry: true})
+			if dfs.Verdict != red.Verdict {
+				t.Errorf("DFS with symmetry: %v, BFS: %v", dfs.Verdict, red.Verdict)
+			}
+			checkRealTrace(t, sys, dfs)
 		})
 	}
 }

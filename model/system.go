@@ -92,6 +92,9 @@ type handler struct {
 	// raisable[c]: some code may raise this line on CPU c (a timer always
 	// fires), so the handler may run there.
 	raisable []bool
+	// remote[c]: some code that may run on a CPU other than c may raise
+	// this line on c (partial-order reduction, por.go).
+	remote []bool
 }
 
 // thread is the task-context code one CPU runs.

@@ -41,6 +41,7 @@ type searchFlags struct {
 	Workers     int           `placeholder:"N" help:"Goroutines expanding each BFS level (0: one per CPU). Verdicts, counts and traces are the same for any N."`
 	Fingerprint bool          `help:"Store a 64-bit hash per state instead of the state (at most 16 bytes per state); the report gives the probability that a state was missed."`
 	Seed        uint64        `placeholder:"N" help:"Seed of the fingerprint hash."`
+	POR         bool          `name:"por" help:"Partial-order reduction: a CPU's private steps (on its own locals and private per-CPU data, with no interrupt able to come) are not interleaved with the other CPUs'. Same verdicts, often fewer states; the counterexample may differ (docs/language.md, Reductions)."`
 }
 
 // validate rejects negative limits.
@@ -71,6 +72,7 @@ func (f *searchFlags) options(e *env, checks explore.Check, quiet bool) explore.
 		Workers:     f.Workers,
 		Fingerprint: f.Fingerprint,
 		Seed:        f.Seed,
+		POR:         f.POR,
 	}
 	if f.Search == "dfs" {
 		opt.Search = explore.DFS

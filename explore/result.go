@@ -65,7 +65,7 @@ type Stats struct {
 	// Reduced is the number of states partial-order reduction expanded by
 	// their private step alone (Options.POR); 0 without it.
 	Reduced int64
-	Elapsed     time.Duration
+	Elapsed time.Duration
 	// StatesPerSec is States over the time of the search, Elapsed less
 	// HangCheck.
 	StatesPerSec float64

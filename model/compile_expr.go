@@ -12,17 +12,17 @@ type cexpr struct {
 	addr    addrFn // storage: the (first) slot
 	isConst bool
 	val     int32
-	private bool     // reads only the running context's locals and constants
+	private bool // reads only the running context's locals and constants
 	// own: touches only the running context's locals, constants, me and
 	// the running CPU's own copies of per-CPU variables named plainly (x
 	// or x[me]); no query builtin. Partial-order reduction (por.go)
 	// builds on it.
-	own     bool
-	local   bool     // storage that is a local of the running context
-	reads   []string // shared variables read, by root name
-	root    string   // storage: the variable it is part of ("" for locals)
-	bad     bool     // an error was reported
-	isMe    bool     // the expression is me
+	own   bool
+	local bool     // storage that is a local of the running context
+	reads []string // shared variables read, by root name
+	root  string   // storage: the variable it is part of ("" for locals)
+	bad   bool     // an error was reported
+	isMe  bool     // the expression is me
 	// cand, for shared storage, names the slots it may denote when run on
 	// a CPU, knowing only constants and me: explanations use it to find
 	// who can write a variable a stuck CPU waits for.

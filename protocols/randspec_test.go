@@ -63,7 +63,7 @@ type specGen struct {
 	stmts   int // statements left in the body's budget
 }
 
-func (g *specGen) intn(n int) int      { return g.rng.IntN(n) }
+func (g *specGen) intn(n int) int        { return g.rng.IntN(n) }
 func (g *specGen) chance(p float64) bool { return g.rng.Float64() < p }
 
 func (g *specGen) line(format string, args ...any) {

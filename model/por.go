@@ -43,6 +43,9 @@ func (c *compiler) markPrivate() {
 			case opAtomic:
 				in.private = atomicPrivate(in.body, ok)
 			}
+			if in.private {
+				s.privateSteps++
+			}
 		}
 	}
 	for _, h := range s.handlers {
@@ -110,6 +113,9 @@ func (s *System) quiet(st []int32, cpu int) bool {
 // if there is none it returns false without calling try. next is only
 // valid during the call to try. The choice depends on cur alone.
 func (s *System) PrivateStep(cur []int32, try func(label uint32, next []int32) bool) bool {
+	if s.privateSteps == 0 {
+		return false
+	}
 	for cpu := range s.NCPU {
 		ctx, ok := s.current(cur, cpu)
 		if !ok {

@@ -37,6 +37,9 @@ type System struct {
 	init       []int32
 	nregs      int
 	machines   sync.Pool
+	// privateSteps counts the instructions that start a private step
+	// (por.go): none, and PrivateStep has nothing to look for.
+	privateSteps int
 }
 
 // Param is a param's name and the value this system was compiled with.

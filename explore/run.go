@@ -40,6 +40,12 @@ var errTimeout = errors.New("explore: timeout")
 // level-synchronous search (levels.go), which gives the same result: the
 // same verdict, counts, state ids, parent links and trace, whatever the
 // number of workers. DFS ignores opt.Workers.
+//
+// With opt.POR, and a System that implements Reducer, states are expanded
+// by their private step alone when the cycle proviso allows it (see
+// explorer.reduce): the verdict is the full search's, the counts may be
+// smaller and the counterexample another one; the level-synchronous
+// search still gives the sequential one's result.
 func Run(ctx context.Context, sys System, opt Options) Result {
 	start := time.Now()
 	if opt.Timeout > 0 {
@@ -448,6 +454,7 @@ func (e *explorer) stats(elapsed time.Duration) Stats {
 	} else {
 		s.StoreBytes = e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label))
 	}
+	s.StoreBytes += int64(8 * cap(e.reduced)) // a bit a state with POR
 	if sec := (elapsed - e.hangTime).Seconds(); sec > 0 {
 		s.StatesPerSec = float64(s.States) / sec
 	}

@@ -3,6 +3,7 @@ package protocols_test
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -28,7 +29,14 @@ var porCheckSets = []explore.Check{explore.CheckAll, explore.CheckDeadlock, expl
 // comparePOR runs sys with each check set with and without POR and
 // reports a difference in verdict. A complete reduced search must store
 // no more states than the full one. It returns the full and reduced
-// runs with every check.
+// runs with the first check set.
+//
+// Each property is preserved, but when a spec has counterexamples of
+// several kinds, a search that checks them all reports the first it
+// finds, and the reduced search, which reaches states by other paths,
+// may find another kind first: a deadlock rather than a violation. So
+// with several checks two verdicts may differ if both are failures that
+// the full search finds when it checks for that kind alone (present).
 func comparePOR(t *testing.T, sys *model.System, what string, sets []explore.Check, opt explore.Options) (full, por explore.Result) {
 	t.Helper()
 	for i, checks := range sets {
@@ -46,7 +54,7 @@ func comparePOR(t *testing.T, sys *model.System, what string, sets []explore.Che
 		if f.Verdict == explore.Incomplete || r.Verdict == explore.Incomplete {
 			continue
 		}
-		if f.Verdict != r.Verdict {
+		if f.Verdict != r.Verdict && !(bits.OnesCount8(uint8(checks)) > 1 && present(sys, f.Verdict, opt) && present(sys, r.Verdict, opt)) {
 			t.Errorf("%s, checks %v: verdict %v (%v) with --por, %v (%v) without", what, checks, r.Verdict, r.Failure, f.Verdict, f.Failure)
 			continue
 		}
@@ -59,6 +67,20 @@ func comparePOR(t *testing.T, sys *model.System, what string, sets []explore.Che
 		}
 	}
 	return full, por
+}
+
+// present reports whether the full search finds a failure of kind v
+// when it checks for that kind alone.
+func present(sys *model.System, v explore.Verdict, opt explore.Options) bool {
+	switch v {
+	case explore.Deadlock:
+		opt.Checks = explore.CheckDeadlock
+	case explore.Violation:
+		opt.Checks = explore.CheckSafety
+	default:
+		return false
+	}
+	return explore.Run(context.Background(), sys, opt).Verdict == v
 }
 
 // realRun checks that the trace and cycle of r are runs of sys: each

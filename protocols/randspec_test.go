@@ -160,6 +160,12 @@ func (g *specGen) body(handler bool, n int) {
 	g.line("var l0: 0..3;")
 	g.line("var l1: 0..3 = %d;", g.intn(4))
 	g.stmts = n + 4
+	if !handler {
+		// A step first: the silent code at the start of a thread runs in
+		// the initial state, where a value out of range would be an
+		// error of the spec.
+		g.line("assert l1 <= 3;")
+	}
 	if handler && (g.nprivate > 0 || g.privArray) && g.chance(0.6) {
 		// A handler that reads the private data of the thread it
 		// interrupts: what it sees depends on where it came in.

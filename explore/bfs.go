@@ -14,6 +14,7 @@ func (e *explorer) bfs() Result {
 		e.visit(label, next, fail)
 		return e.fail == nil && !e.full
 	}
+	e.take = yield
 	var found bool
 	probe := func(uint32, []int32, error) bool {
 		found = true
@@ -44,6 +45,12 @@ func (e *explorer) bfs() Result {
 			e.sys.Successors(e.cur, probe)
 			if !found && !e.sys.Done(e.cur) {
 				return e.deadlock(uint32(id))
+			}
+			continue
+		}
+		if e.reduce(uint32(levelEnd)) {
+			if e.full {
+				break
 			}
 			continue
 		}

@@ -20,6 +20,7 @@ func (e *explorer) dfs() Result {
 		}
 		return e.fail == nil && !e.full
 	}
+	e.take = yield
 	for len(stack) > 0 {
 		if e.mon.due.Load() {
 			if why := e.mon.poll(e.store.Len(), len(stack), e.deepest); why != "" {
@@ -33,6 +34,12 @@ func (e *explorer) dfs() Result {
 			return e.invariant(err, f.id)
 		}
 		top := len(stack)
+		if e.reduce(uint32(e.store.Len())) {
+			if r, ok := e.end(); ok {
+				return r
+			}
+			continue
+		}
 		if e.expand(yield) {
 			return e.deadlock(f.id)
 		}

@@ -17,7 +17,10 @@
 // goroutines, one level at a time (levels.go). Hangs are looked for after
 // the search, by a pass over the stored states that finds the strongly
 // connected components of the state graph without storing its edges
-// (hang.go). Every run is deterministic: the same System and Options,
+// (hang.go). With Options.POR, a System that implements Reducer has its
+// private steps taken alone where the cycle proviso allows, a
+// partial-order reduction that keeps every verdict (Reducer, run.go's
+// reduce). Every run is deterministic: the same System and Options,
 // whatever the number of workers, give the same verdict, counts and
 // trace.
 package explore

@@ -22,9 +22,10 @@ func (e *explorer) replay(id uint32) []Step {
 	steps[0] = Step{State: e.initial()}
 	cur := steps[0].State
 	curPacked := e.layout.Pack(nil, cur)
+	from := e.root
 	for _, want := range ids {
 		var step Step
-		e.sys.Successors(cur, func(label uint32, next []int32, fail error) bool {
+		e.successors(from, cur, func(label uint32, next []int32, fail error) bool {
 			if fail != nil {
 				return true
 			}
@@ -40,6 +41,7 @@ func (e *explorer) replay(id uint32) []Step {
 			panic(fmt.Sprintf("explore: no transition of %v leads to state %d", cur, want))
 		}
 		steps = append(steps, step)
+		from = want
 		cur = step.State
 		curPacked = e.layout.Pack(curPacked[:0], cur)
 	}

@@ -137,7 +137,7 @@ func (p *sccPass) cycle(entry uint32, entryState []int32) (steps []Step, stop st
 		}
 		curPacked = packedAt(u)
 		e.layout.Unpack(e.cur, curPacked)
-		e.sys.Successors(e.cur, yield)
+		e.successors(queue[u].id, e.cur, yield)
 	}
 	u-- // the state the cycle closes from
 	p.hold(int64(cap(queue))*int64(unsafe.Sizeof(cycleNode{})) + int64(cap(states)))

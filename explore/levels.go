@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/ipicheck/ipicheck/state"
 )
 
 // The level-synchronous search: breadth-first, one level at a time. The
@@ -51,6 +53,17 @@ import (
 // next are kept whole in queues; the merge appends each new state to the
 // next level's, and renumbers the ids the queues hold when the set grows.
 // Exact mode needs no queue: a level is a range of ids of the store.
+//
+// With partial-order reduction, a worker expands a state by its private
+// step alone when the step's successor is new (explorer.reduce): not
+// stored, or stored in the next level. In exact mode that is an id of at
+// least the next level's first; in fingerprint mode, whose ids are slots
+// in no order, a fingerprint in nextFPs, the set of the next level's
+// states, which the merge inserts into before the visited set. Either
+// way a state found in the visited set is found in the next level if it
+// is one, so the worker classifies it as the sequential search does,
+// whatever the timing. The chunk lists the positions it reduced; the
+// merge marks them.
 
 // chunkStates is the number of states in a chunk, unless a test sets
 // Options.chunkStates.
@@ -84,6 +97,9 @@ type chunk struct {
 	// the chunk ends there.
 	stopAt  int
 	stopErr error
+	// reduced lists the positions of the states expanded by their
+	// private step alone, in order.
+	reduced []int32
 	// done is set when the chunk is expanded (or skipped), for the
 	// coordinator, which merges the chunks in order as they are done.
 	done atomic.Bool
@@ -120,9 +136,11 @@ type levelSearch struct {
 	failed bool
 	result *Result
 
-	// The next level, in fingerprint mode.
+	// The next level, in fingerprint mode; nextFPs holds its states'
+	// fingerprints with partial-order reduction.
 	nextIDs    []uint32
 	nextStates []byte
+	nextFPs    *state.FPSet
 }
 
 // A worker expands the states of the chunks it takes.
@@ -140,6 +158,7 @@ type worker struct {
 	panicked  any      // a panic of the worker's goroutine, for the coordinator
 
 	visitYield, probeYield func(uint32, []int32, error) bool
+	tryYield               func(uint32, []int32) bool
 	start                  chan struct{}
 }
 
@@ -149,6 +168,9 @@ func (e *explorer) levels() Result {
 	if e.fp {
 		ls.ids = []uint32{e.root}
 		ls.states = e.layout.Pack(nil, e.initial())
+		if e.reducer != nil {
+			ls.nextFPs = state.NewFPSet()
+		}
 	}
 	for range e.workers {
 		w := &worker{
@@ -160,7 +182,7 @@ func (e *explorer) levels() Result {
 		if e.cov != nil {
 			w.cov = newCoverage(e.sys, e.checks)
 		}
-		w.visitYield, w.probeYield = w.visit, w.probe
+		w.visitYield, w.probeYield, w.tryYield = w.visit, w.probe, w.try
 		ls.workers = append(ls.workers, w)
 	}
 	defer ls.close()
@@ -351,6 +373,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 	c.transitions, c.cut = 0, false
 	c.failAt, c.failLabel, c.failErr = -1, 0, nil
 	c.stopAt, c.stopErr = -1, nil
+	c.reduced = c.reduced[:0]
 	w.c = c
 	w.atBound = e.bound > 0 && ls.depth >= e.bound
 	for p := c.start; p < c.end; p++ {
@@ -375,6 +398,9 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 				c.stopAt = p
 				return
 			}
+			continue
+		}
+		if e.reducer != nil && !w.atBound && e.reducer.PrivateStep(w.cur, w.tryYield) {
 			continue
 		}
 		before := c.transitions
@@ -432,6 +458,41 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 	return true
 }
 
+// try is PrivateStep's callback: it takes the private step of the state
+// being expanded alone if its successor is new, as explorer.tryPrivate
+// does but for the store, which it only reads.
+func (w *worker) try(label uint32, next []int32) bool {
+	ls := w.ls
+	e := ls.e
+	c := w.c
+	next = w.view.canon(next)
+	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
+	h := e.hash(w.buf)
+	if id, ok := e.lookup(w.buf, h); ok {
+		if !ls.inNext(id, h) {
+			return false
+		}
+		c.transitions++
+		c.reduced = append(c.reduced, int32(w.pos))
+		return true
+	}
+	c.transitions++
+	c.reduced = append(c.reduced, int32(w.pos))
+	c.packed = append(c.packed, w.buf...)
+	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
+	return true
+}
+
+// inNext reports whether a state found in the visited set is in the next
+// level.
+func (ls *levelSearch) inNext(id uint32, h uint64) bool {
+	if ls.e.fp {
+		_, ok := ls.nextFPs.Lookup(h)
+		return ok
+	}
+	return id >= ls.lo+uint32(ls.n)
+}
+
 // probe notes that the state being checked has a transition.
 func (w *worker) probe(uint32, []int32, error) bool {
 	w.found = true
@@ -469,6 +530,7 @@ func (ls *levelSearch) mergeReady() {
 				if e.count() >= e.limit {
 					if _, ok := e.lookup(packed, cd.hash); !ok {
 						e.transitions += cd.trans
+						ls.markReduced(c, int(cd.from))
 						e.full = true
 						r, _ := e.end()
 						ls.end(r)
@@ -479,6 +541,7 @@ func (ls *levelSearch) mergeReady() {
 				ls.insert(packed, cd)
 			}
 			e.transitions += c.transitions
+			ls.markReduced(c, c.end)
 			e.cut = e.cut || c.cut
 			if c.failAt >= 0 {
 				// The rest of the level is only checked: its chunks'
@@ -495,6 +558,17 @@ func (ls *levelSearch) mergeReady() {
 			}
 			return
 		}
+	}
+}
+
+// markReduced marks the states of chunk c expanded by their private step
+// alone, up to position last included.
+func (ls *levelSearch) markReduced(c *chunk, last int) {
+	for _, p := range c.reduced {
+		if int(p) > last {
+			break
+		}
+		ls.e.markReduced(ls.id(int(p)))
 	}
 }
 
@@ -517,6 +591,17 @@ func (ls *levelSearch) insert(packed []byte, cd *cand) {
 		ls.grow()
 		from = ls.id(int(cd.from))
 	}
+	if ls.nextFPs != nil {
+		// Into nextFPs first: a worker that finds the state in the
+		// visited set then finds it there.
+		if _, ok := e.fps.Lookup(cd.hash); ok {
+			return
+		}
+		if ls.nextFPs.Full() {
+			ls.nextFPs.Grow()
+		}
+		ls.nextFPs.Insert(cd.hash, 0)
+	}
 	if id, added := e.fps.Insert(cd.hash, from); added {
 		ls.nextIDs = append(ls.nextIDs, id)
 		ls.nextStates = append(ls.nextStates, packed...)
@@ -534,6 +619,15 @@ func (ls *levelSearch) grow() {
 		}
 	}
 	e.root = remap[e.root]
+	if e.reduced != nil {
+		old := e.reduced
+		e.reduced = newBitset(e.fps.Slots())
+		for id := range remap {
+			if int(id) < 64*len(old) && old.has(uint32(id)) {
+				e.reduced.set(remap[id])
+			}
+		}
+	}
 }
 
 // next makes the next level the one to expand.
@@ -544,6 +638,9 @@ func (ls *levelSearch) next() {
 		ls.ids, ls.nextIDs = ls.nextIDs, ls.ids[:0]
 		ls.states, ls.nextStates = ls.nextStates, ls.states[:0]
 		ls.n = len(ls.ids)
+		if ls.nextFPs != nil {
+			ls.nextFPs = state.NewFPSet()
+		}
 		ls.holdQueue()
 		return
 	}

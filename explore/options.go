@@ -82,6 +82,15 @@ type Options struct {
 	// search; States counts classes; traces are real executions.
 	Symmetry bool
 
+	// POR turns on partial-order reduction, for a System that implements
+	// Reducer (else it does nothing): a state whose private step leads to
+	// a state not stored before is expanded by that step alone. The
+	// verdict is the one the full search gives (deadlock, violation,
+	// hang, uncovered or verified), and traces are real executions, but
+	// the states, counts and the counterexample may differ. See Reducer
+	// and explorer.reduce.
+	POR bool
+
 	// parallel makes the search level-synchronous even with one worker,
 	// chunkStates, if positive, sets its chunk size, and mergeAfter makes
 	// it merge a level only once it is expanded: for tests and

@@ -62,7 +62,10 @@ type Stats struct {
 	States      int64 // states stored
 	Transitions int64 // transitions taken (successors yielded)
 	MaxDepth    int   // depth of the deepest state stored
-	Elapsed     time.Duration
+	// Reduced is the number of states partial-order reduction expanded by
+	// their private step alone (Options.POR); 0 without it.
+	Reduced int64
+	Elapsed time.Duration
 	// StatesPerSec is States over the time of the search, Elapsed less
 	// HangCheck.
 	StatesPerSec float64

@@ -40,6 +40,12 @@ var errTimeout = errors.New("explore: timeout")
 // level-synchronous search (levels.go), which gives the same result: the
 // same verdict, counts, state ids, parent links and trace, whatever the
 // number of workers. DFS ignores opt.Workers.
+//
+// With opt.POR, and a System that implements Reducer, states are expanded
+// by their private step alone when the cycle proviso allows it (see
+// explorer.reduce): the verdict is the full search's, the counts may be
+// smaller and the counterexample another one; the level-synchronous
+// search still gives the sequential one's result.
 func Run(ctx context.Context, sys System, opt Options) Result {
 	start := time.Now()
 	if opt.Timeout > 0 {
@@ -97,6 +103,21 @@ type explorer struct {
 	checks Check     // Options.Checks, CheckAll for zero
 	cov    *coverage // nil unless sys implements Coverage and safety is checked
 	mon    *monitor
+
+	// Partial-order reduction (Options.POR): reducer is nil without it.
+	// reduced holds the ids of the states expanded by their private step
+	// alone, by id (fingerprint mode: by slot), so that the hang check
+	// and the trace see the graph the search explored; nreduced counts
+	// them. tryYield is tryPrivate, fresh the least id of a state stored
+	// since the expansion's proviso began (see reduce).
+	reducer  Reducer
+	reduced  bitset
+	nreduced int64
+	fresh    uint32
+	tryYield func(uint32, []int32) bool
+	// take handles the private step reduce takes: the search loop's
+	// yield, which visits it (and pushes it, for DFS).
+	take func(uint32, []int32, error) bool
 
 	workers     int  // Options.Workers, resolved
 	chunkStates int  // the level-synchronous search's chunk size
@@ -170,10 +191,17 @@ func newExplorer(sys System, opt Options) *explorer {
 		e.sym = s
 		e.view = newSymView(s, l.NumSlots())
 	}
+	if r, ok := sys.(Reducer); ok && opt.POR {
+		e.reducer = r
+		e.tryYield = e.tryPrivate
+	}
 	e.buf = l.Pack(e.buf, e.initial())
 	if e.fp {
 		e.fps = state.NewFPSet()
 		e.root, _ = e.fps.Insert(e.hash(e.buf), state.NoParent)
+		if e.reducer != nil {
+			e.reduced = newBitset(e.fps.Slots())
+		}
 		return e
 	}
 	e.store = state.NewStore(l.PackedSize())
@@ -278,6 +306,77 @@ func (e *explorer) expand(yield func(uint32, []int32, error) bool) (deadlock boo
 	return e.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur)
 }
 
+// reduce tries to expand the state being expanded by its private step
+// alone (see Reducer), and reports whether it did: when there is one and
+// its successor is new, stored with an id of at least fresh or not at
+// all. Then the state is marked reduced and the successor visited.
+//
+// The cycle proviso: a reduced state's successor has a greater id than
+// its own, as fresh is above the id of the state being expanded (BFS:
+// the first id of the next level; DFS: the next id to give). So on any
+// cycle of the explored graph, the state with the greatest id is not
+// reduced but fully expanded: no transition is deferred forever round a
+// cycle, which is what keeps a reduction with singleton ample sets
+// exact for deadlocks, safety and the hang check's AG EF (the classic
+// conditions C0-C4 of Peled and of Gerth et al.; see docs/language.md,
+// "Reductions"). The proviso depends only on what was stored before the
+// level began, and on the level's own states in the order the sequential
+// search finds them, so the level-synchronous search reduces the same
+// states. States at the depth bound are not reduced.
+func (e *explorer) reduce(fresh uint32) bool {
+	if e.reducer == nil || e.atBound {
+		return false
+	}
+	e.fresh = fresh
+	return e.reducer.PrivateStep(e.cur, e.tryYield)
+}
+
+// tryPrivate is reduce's callback: it takes the private step if its
+// successor is new.
+func (e *explorer) tryPrivate(label uint32, next []int32) bool {
+	next = e.view.canon(next)
+	e.buf = e.layout.Repack(e.buf[:0], e.curPacked, e.cur, next)
+	if id, ok := e.store.Lookup(e.buf); ok && id < e.fresh {
+		return false
+	}
+	e.markReduced(e.from)
+	e.take(label, next, nil)
+	return true
+}
+
+// markReduced records that state id was expanded by its private step
+// alone.
+func (e *explorer) markReduced(id uint32) {
+	for int(id) >= 64*len(e.reduced) {
+		e.reduced = append(e.reduced, 0)
+	}
+	e.reduced.set(id)
+	e.nreduced++
+}
+
+// isReduced reports whether state id was expanded by its private step
+// alone.
+func (e *explorer) isReduced(id uint32) bool {
+	return int(id) < 64*len(e.reduced) && e.reduced.has(id)
+}
+
+// successors calls yield for the transitions of state id, whose vector is
+// cur, in the graph the search explored: its private step alone if the
+// search reduced it, else all of them. The hang check and the trace
+// replay regenerate successors with it.
+func (e *explorer) successors(id uint32, cur []int32, yield func(uint32, []int32, error) bool) {
+	if !e.isReduced(id) {
+		e.sys.Successors(cur, yield)
+		return
+	}
+	if !e.reducer.PrivateStep(cur, func(label uint32, next []int32) bool {
+		yield(label, next, nil)
+		return true
+	}) {
+		panic(fmt.Sprintf("explore: state %d was reduced, but has no private step now", id))
+	}
+}
+
 // check returns the invariant violation of the state being expanded, nil
 // if there is none or safety is not checked.
 func (e *explorer) check() error {
@@ -353,6 +452,7 @@ func (e *explorer) stats(elapsed time.Duration) Stats {
 		States:        int64(e.count()),
 		Transitions:   e.transitions,
 		MaxDepth:      e.deepest,
+		Reduced:       e.nreduced,
 		Elapsed:       elapsed,
 		PeakHeapBytes: e.mon.peakHeap,
 		HangCheck:     e.hangTime,
@@ -366,6 +466,7 @@ func (e *explorer) stats(elapsed time.Duration) Stats {
 	} else {
 		s.StoreBytes = e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label))
 	}
+	s.StoreBytes += int64(8 * cap(e.reduced)) // a bit a state with POR
 	if sec := (elapsed - e.hangTime).Seconds(); sec > 0 {
 		s.StatesPerSec = float64(s.States) / sec
 	}

@@ -87,6 +87,7 @@ func (p *sccPass) symGoals(rootPacked []byte) (met uint64, stop string) {
 	n := e.sym.Processes()
 	seen := map[uint32]int{}
 	var packed [][]byte
+	var ids []uint32
 	var frames []uint8
 	id, ok := e.lookupPacked(rootPacked)
 	if !ok {
@@ -94,6 +95,7 @@ func (p *sccPass) symGoals(rootPacked []byte) (met uint64, stop string) {
 	}
 	seen[id] = 0
 	packed = append(packed, slices.Clone(rootPacked))
+	ids = append(ids, id)
 	for i := range n {
 		frames = append(frames, uint8(i))
 	}
@@ -109,7 +111,9 @@ func (p *sccPass) symGoals(rootPacked []byte) (met uint64, stop string) {
 		sigma := frames[u*n : (u+1)*n]
 		e.layout.Unpack(cur, packed[u])
 		met |= mapGoals(p.live.StateGoals(cur), sigma)
-		e.sys.Successors(cur, func(label uint32, next []int32, fail error) bool {
+		// The graph the search explored: under partial-order reduction
+		// a reduced state has its private step only.
+		e.successors(ids[u], cur, func(label uint32, next []int32, fail error) bool {
 			met |= mapGoals(p.live.TransitionGoals(cur, label), sigma)
 			if fail != nil {
 				return true
@@ -129,6 +133,7 @@ func (p *sccPass) symGoals(rootPacked []byte) (met uint64, stop string) {
 			if !seenW {
 				seen[wid] = len(packed)
 				packed = append(packed, slices.Clone(buf))
+				ids = append(ids, wid)
 				frames = append(frames, tau...)
 				sigma = frames[u*n : (u+1)*n] // frames may have moved
 				return true

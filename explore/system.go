@@ -72,3 +72,29 @@ type Liveness interface {
 	// label from state from.
 	TransitionGoals(from []int32, label uint32) uint64
 }
+
+// Reducer is implemented by systems that support partial-order reduction
+// (Options.POR): they can name, in a state, a private step, a transition
+// that is the only one its process (a CPU, in the model) has in the
+// state and will have until it is taken, and that is independent of
+// every other transition: it reads and writes only the process's
+// private data, which nothing else reads, no invariant, coverage
+// condition, goal or Done included, and is deterministic. Then taking it
+// alone from the state (a singleton ample set), rather than every
+// transition, preserves deadlocks, invariant and transition failures,
+// coverage and hangs, provided the search never defers a transition
+// forever round a cycle: the explorer takes the private step alone only
+// when it leads to a state that was not stored before (the cycle
+// proviso, see explorer.reduce).
+//
+// PrivateStep must be deterministic, and safe for concurrent use as
+// Successors is: the hang check calls it again for the states the search
+// reduced, and must get the same transition. The label and successor it
+// passes to try must be those Successors yields for that transition.
+type Reducer interface {
+	// PrivateStep calls try with the label and the successor of the
+	// private step of cur, if it has one, and returns what try returns;
+	// else it returns false without calling try. next is only valid
+	// during the call to try.
+	PrivateStep(cur []int32, try func(label uint32, next []int32) bool) bool
+}

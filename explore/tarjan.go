@@ -189,7 +189,7 @@ func (p *sccPass) visit(v uint32) {
 	p.top.buffered = true
 	p.edges = append(p.edges, endOfEdges)
 	p.load(pos, v)
-	p.e.sys.Successors(p.e.cur, p.bufferYield)
+	p.e.successors(v, p.e.cur, p.bufferYield)
 }
 
 // buffer handles a transition of the state visit is expanding.
@@ -210,7 +210,7 @@ func (p *sccPass) buffer(_ uint32, next []int32, fail error) bool {
 func (p *sccPass) resume(f *sccFrame) uint32 {
 	p.top, p.skip, p.found = f, f.cursor, endOfEdges
 	p.load(int(f.pos), f.id)
-	p.e.sys.Successors(p.e.cur, p.advanceYield)
+	p.e.successors(f.id, p.e.cur, p.advanceYield)
 	return p.found
 }
 
@@ -325,7 +325,7 @@ func (p *sccPass) goalsMet(base int, scc []uint32) (met uint64, stop string) {
 			return 0, why
 		}
 		p.load(base+i, v)
-		if e.sys.Successors(e.cur, p.goalsYield); p.met&p.all == p.all {
+		if e.successors(v, e.cur, p.goalsYield); p.met&p.all == p.all {
 			break
 		}
 	}

@@ -36,6 +36,8 @@ func Compile(f *File, set map[string]string) (*System, error) {
 		sys:  &System{File: f, Doc: f.Doc},
 		top:  newScope(nil),
 		set:  set,
+
+		sharedPerCPU: map[string]bool{},
 	}
 	c.sym.d = diag{file: f.Name, src: f.Src}
 	if f.Protocol != nil {
@@ -68,6 +70,9 @@ type compiler struct {
 	cpuSlots []slotSpec // the shared part of each CPU block, by offset
 	funcs    []*FuncDecl
 	called   map[*FuncDecl]bool
+	// sharedPerCPU names the per-CPU variables some code, invariant or
+	// cover condition indexes by a CPU other than me: not private.
+	sharedPerCPU map[string]bool
 
 	cur   *ctxBuilder // the thread or handler being compiled
 	types map[TypeExpr]*Type
@@ -206,6 +211,7 @@ func (c *compiler) compileFile() error {
 		return nil
 	}
 	c.buildLayout(threadSlots)
+	c.markPrivate()
 	return nil
 }
 

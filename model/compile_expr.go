@@ -12,14 +12,19 @@ type cexpr struct {
 	addr    addrFn // storage: the (first) slot
 	isConst bool
 	val     int32
-	private bool     // reads only the running context's locals and constants
-	local   bool     // storage that is a local of the running context
-	reads   []string // shared variables read, by root name
-	root    string   // storage: the variable it is part of ("" for locals)
-	bad     bool     // an error was reported
-	isMe    bool     // the expression is me
-	loff    int      // 1 + the frame offset of a plain local name, else 0
-	idx     []int    // storage: locals (by offset) that select a [cpu] element or CPU copy on its path
+	private bool // reads only the running context's locals and constants
+	// own: touches only the running context's locals, constants, me and
+	// the running CPU's own copies of per-CPU variables named plainly (x
+	// or x[me]); no query builtin. Partial-order reduction (por.go)
+	// builds on it.
+	own   bool
+	local bool     // storage that is a local of the running context
+	reads []string // shared variables read, by root name
+	root  string   // storage: the variable it is part of ("" for locals)
+	bad   bool     // an error was reported
+	isMe  bool     // the expression is me
+	loff  int      // 1 + the frame offset of a plain local name, else 0
+	idx   []int    // storage: locals (by offset) that select a [cpu] element or CPU copy on its path
 	// cand, for shared storage, names the slots it may denote when run on
 	// a CPU, knowing only constants and me: explanations use it to find
 	// who can write a variable a stuck CPU waits for.
@@ -49,11 +54,11 @@ func candIndex(i *cexpr, n int, cpu int, emit func(k int)) {
 }
 
 func badExpr() *cexpr {
-	return &cexpr{t: intType, bad: true, private: true, eval: func(*machine) int32 { return 0 }}
+	return &cexpr{t: intType, bad: true, private: true, own: true, eval: func(*machine) int32 { return 0 }}
 }
 
 func constant(t *Type, v int32) *cexpr {
-	return &cexpr{t: t, isConst: true, val: v, private: true, eval: func(*machine) int32 { return v }}
+	return &cexpr{t: t, isConst: true, val: v, private: true, own: true, eval: func(*machine) int32 { return v }}
 }
 
 func mergeReads(a, b []string) []string {
@@ -214,7 +219,7 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 			c.errorf(id.At, "me is not a constant")
 			return badExpr()
 		}
-		return &cexpr{t: c.cpuType(), private: true, isMe: true, eval: func(m *machine) int32 { return int32(m.cpu) }}
+		return &cexpr{t: c.cpuType(), private: true, own: true, isMe: true, eval: func(m *machine) int32 { return int32(m.cpu) }}
 	}
 	sym := sc.lookup(id.Name)
 	if sym == nil {
@@ -251,6 +256,7 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 		e := storage(sym.typ, func(m *machine) int { return m.base + off }, false, []string{id.Name})
 		e.cand = func(cpu int, emit func(int)) { emit(sys.cpuBase(cpu) + off) }
 		c.noteRead(id.Name, -1, id.At)
+		e.own = true
 		return e
 	case symLocal:
 		off := sym.off
@@ -259,7 +265,7 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 		return e
 	case symReg:
 		r := sym.off
-		return &cexpr{t: sym.typ, private: true, eval: func(m *machine) int32 { return m.regs[r] }}
+		return &cexpr{t: sym.typ, private: true, own: true, eval: func(m *machine) int32 { return m.regs[r] }}
 	case symRef:
 		return c.expr(sym.argScope, sym.arg)
 	}
@@ -269,7 +275,7 @@ func (c *compiler) name(sc *scope, id *Ident) *cexpr {
 
 // storage is an expression naming state slots.
 func storage(t *Type, addr addrFn, local bool, reads []string) *cexpr {
-	e := &cexpr{t: t, addr: addr, local: local, private: local, reads: reads}
+	e := &cexpr{t: t, addr: addr, local: local, private: local, own: local, reads: reads}
 	if !local && len(reads) > 0 {
 		e.root = reads[0]
 	}
@@ -312,9 +318,10 @@ func (c *compiler) unary(sc *scope, x *UnaryExpr) *cexpr {
 
 // derive builds a value expression from operands, folding constants.
 func derive(t *Type, f evalFn, ops ...*cexpr) *cexpr {
-	e := &cexpr{t: t, eval: f, private: true, isConst: true}
+	e := &cexpr{t: t, eval: f, private: true, own: true, isConst: true}
 	for _, o := range ops {
 		e.private = e.private && o.private
+		e.own = e.own && o.own
 		e.isConst = e.isConst && o.isConst
 		e.reads = mergeReads(e.reads, o.reads)
 	}
@@ -462,6 +469,12 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 				e.idx = []int{i.loff - 1}
 			}
 			c.noteRead(n.Name, i.loff-1, x.At)
+			// x[me] is the running CPU's own copy, as x is; any other
+			// index may name another CPU's, so x is not private.
+			e.own = i.isMe
+			if !i.isMe {
+				c.sharedPerCPU[n.Name] = true
+			}
 			sys, ncpu := c.sys, c.ncpu
 			e.cand = func(cpu int, emit func(int)) {
 				candIndex(i, ncpu, cpu, func(k int) { emit(sys.cpuBase(k) + off) })
@@ -507,6 +520,7 @@ func (c *compiler) index(sc *scope, x *IndexExpr) *cexpr {
 		return base(m) + int(k)*size
 	}, a.local, mergeReads(a.reads, i.reads))
 	e.private = a.private && i.private
+	e.own = a.own && i.own
 	e.root = a.root
 	e.idx = a.idx
 	if a.t.ByCPU && i.loff > 0 {
@@ -548,6 +562,7 @@ func (c *compiler) field(sc *scope, x *FieldExpr) *cexpr {
 			base, off := a.addr, f.Off
 			e := storage(f.Type, func(m *machine) int { return base(m) + off }, a.local, a.reads)
 			e.private = a.private
+			e.own = a.own
 			e.root = a.root
 			e.idx = a.idx
 			if a.cand != nil {
@@ -602,7 +617,7 @@ func (c *compiler) quant(sc *scope, x *QuantExpr) *cexpr {
 		return badExpr()
 	}
 	f, all := body.eval, x.Tok == FORALL
-	e := &cexpr{t: boolType, private: body.private, reads: body.reads, eval: func(m *machine) int32 {
+	e := &cexpr{t: boolType, private: body.private, own: body.own, reads: body.reads, eval: func(m *machine) int32 {
 		for v := lo; v <= hi; v++ {
 			if skipMe && int(v) == m.cpu {
 				continue

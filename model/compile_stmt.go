@@ -43,7 +43,7 @@ func (c *compiler) stmt(sc *scope, s Stmt) {
 		if msg == "" {
 			msg = exprText(s.Cond)
 		}
-		c.emit(&instr{op: opExec, cond: f, pos: s.At, text: c.text(&s.Span), reads: x.reads, exec: func(m *machine) {
+		c.emit(&instr{op: opExec, cond: f, pos: s.At, text: c.text(&s.Span), reads: x.reads, own: x.own, roots: x.reads, exec: func(m *machine) {
 			if f(m) == 0 && m.err == nil {
 				m.fail(pos, "assertion failed", "%s", msg)
 			}
@@ -53,7 +53,7 @@ func (c *compiler) stmt(sc *scope, s Stmt) {
 	case *BranchStmt:
 		c.branchStmt(s)
 	case *SkipStmt:
-		c.emit(&instr{op: opExec, pos: s.At, text: c.text(&s.Span), exec: func(*machine) {}})
+		c.emit(&instr{op: opExec, own: true, pos: s.At, text: c.text(&s.Span), exec: func(*machine) {}})
 	case *ProgressStmt:
 		if c.cur.inAtomic {
 			c.errorf(s.At, "progress marks a step of its own; it cannot be inside an atomic block")
@@ -136,7 +136,8 @@ func (c *compiler) store(dst, v *cexpr, vpos, pos Pos, text string) {
 	}
 	c.noteWrite(dst)
 	c.storeSym(dst, v, vpos)
-	in := &instr{op: opExec, pos: pos, text: text, silent: dst.local && dst.private && v.private, reads: v.reads}
+	in := &instr{op: opExec, pos: pos, text: text, silent: dst.local && dst.private && v.private, reads: v.reads,
+		own: dst.own && v.own, roots: mergeReads(v.reads, dst.reads)}
 	addr := dst.addr
 	if dst.t.Scalar() {
 		f := v.eval
@@ -176,7 +177,7 @@ func (c *compiler) ifStmt(sc *scope, s *IfStmt) {
 		}
 		return
 	}
-	br := c.emit(&instr{op: opBranch, cond: x.eval, silent: x.private, pos: s.At, text: c.text(&s.Span), reads: x.reads})
+	br := c.emit(&instr{op: opBranch, cond: x.eval, silent: x.private, pos: s.At, text: c.text(&s.Span), reads: x.reads, own: x.own, roots: x.reads})
 	c.block(sc, s.Then)
 	if s.Else == nil {
 		br.target = c.pc()
@@ -200,7 +201,7 @@ func (c *compiler) dropped(compile func()) {
 func (c *compiler) whileStmt(sc *scope, s *WhileStmt) {
 	top := c.pc()
 	x := c.condExpr(sc, s.Cond, "while")
-	br := c.emit(&instr{op: opBranch, cond: x.eval, silent: x.private, pos: s.At, text: c.text(&s.Span), reads: x.reads})
+	br := c.emit(&instr{op: opBranch, cond: x.eval, silent: x.private, pos: s.At, text: c.text(&s.Span), reads: x.reads, own: x.own, roots: x.reads})
 	l := c.pushLoop()
 	c.block(sc, s.Body)
 	c.emit(&instr{op: opJump, silent: true, target: top, pos: s.At})

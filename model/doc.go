@@ -7,5 +7,6 @@
 // ast.go and parser.go build the tree, errors.go formats diagnostics,
 // types.go and check*.go resolve and type names, compile*.go lower
 // statements to per-context instruction lists, layout.go assigns state
-// slots, and system.go, exec.go and explain.go run and describe states.
+// slots, system.go, exec.go and explain.go run and describe states, and
+// por.go finds the private steps partial-order reduction takes alone.
 package model

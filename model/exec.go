@@ -41,6 +41,14 @@ type instr struct {
 	text  string   // the statement as written, for traces
 	fn    string   // the inlined functions it belongs to, outermost first: "a > b"; "" for the body
 	reads []string // shared variables it reads, for explanations
+
+	// Partial-order reduction (por.go). own: the instruction touches only
+	// what an own expression may (see cexpr.own), roots naming the
+	// per-CPU variables among it; private: so does the whole step it
+	// starts, and those variables are private (set by markPrivate).
+	own     bool
+	roots   []string
+	private bool
 }
 
 // next is where control goes after a branch or jump at pc.

@@ -210,9 +210,17 @@ func (s *System) markRaisable() {
 			}
 		}
 	}
+	for _, h := range s.handlers {
+		h.remote = make([]bool, s.NCPU)
+	}
 	mark := func(raises []raiseCand, cpu int) {
 		for _, r := range raises {
-			candIndex(r.cpu, s.NCPU, cpu, func(c int) { r.h.raisable[c] = true })
+			candIndex(r.cpu, s.NCPU, cpu, func(c int) {
+				r.h.raisable[c] = true
+				if c != cpu {
+					r.h.remote[c] = true
+				}
+			})
 		}
 	}
 	for cpu, t := range s.threads {

@@ -43,6 +43,9 @@ type System struct {
 	symConsts []constCPU // constant CPU ids used as CPUs, checked against the classes
 	symOnce   sync.Once  // builds sym
 	sym       *symmetry  // nil until built
+	// privateSteps counts the instructions that start a private step
+	// (por.go): none, and PrivateStep has nothing to look for.
+	privateSteps int
 }
 
 // Param is a param's name and the value this system was compiled with.
@@ -98,6 +101,9 @@ type handler struct {
 	// raisable[c]: some code may raise this line on CPU c (a timer always
 	// fires), so the handler may run there.
 	raisable []bool
+	// remote[c]: some code that may run on a CPU other than c may raise
+	// this line on c (partial-order reduction, por.go).
+	remote []bool
 }
 
 // thread is the task-context code one CPU runs.

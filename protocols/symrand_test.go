@@ -205,6 +205,16 @@ func TestSymmetryRandomSpecs(t *testing.T) {
 			reduced++
 		}
 		checkRealTrace(t, sys, red)
+		// Both reductions at once: each property on its own gets the
+		// full search's verdict.
+		for _, checks := range []explore.Check{explore.CheckDeadlock, explore.CheckSafety, explore.CheckHang} {
+			want := explore.Run(context.Background(), sys, explore.Options{Workers: 1, MaxStates: 200000, Checks: checks})
+			got := explore.Run(context.Background(), sys, explore.Options{Workers: 1, MaxStates: 200000, Checks: checks, Symmetry: true, POR: true})
+			if want.Verdict != got.Verdict && want.Verdict != explore.Incomplete {
+				fail("checks %v: %v with symmetry and partial-order reduction, %v without", checks, got.Verdict, want.Verdict)
+			}
+			checkRealTrace(t, sys, got)
+		}
 	}
 	t.Logf("%d specs: %d accepted (%d of them reduced), %d refused", n, accepted, reduced, refused)
 	if accepted < n/3 || refused == 0 || reduced == 0 {

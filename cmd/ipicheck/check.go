@@ -43,6 +43,7 @@ type searchFlags struct {
 	Fingerprint bool          `help:"Store a 64-bit hash per state instead of the state (at most 16 bytes per state); the report gives the probability that a state was missed."`
 	Seed        uint64        `placeholder:"N" help:"Seed of the fingerprint hash."`
 	Symmetry    bool          `help:"Symmetry reduction: store one state per class of states equal up to a renaming of CPUs that run the same thread. check refuses a spec whose CPUs are not interchangeable, with the reasons; test searches such specs in full (see docs/language.md, Reductions)."`
+	POR         bool          `name:"por" help:"Partial-order reduction: a CPU's private steps (on its own locals and private per-CPU data, with no interrupt able to come) are not interleaved with the other CPUs'. Same verdicts, often fewer states; the counterexample may differ (docs/language.md, Reductions)."`
 }
 
 // validate rejects negative limits.
@@ -74,6 +75,7 @@ func (f *searchFlags) options(e *env, checks explore.Check, quiet bool) explore.
 		Fingerprint: f.Fingerprint,
 		Seed:        f.Seed,
 		Symmetry:    f.Symmetry,
+		POR:         f.POR,
 	}
 	if f.Search == "dfs" {
 		opt.Search = explore.DFS

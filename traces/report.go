@@ -116,6 +116,9 @@ type Stats struct {
 	// MissProbability, in fingerprint mode, estimates the probability
 	// that a state was taken for another and not explored (0 otherwise).
 	MissProbability float64 `json:"miss_probability,omitempty"`
+	// PORReduced is the number of states partial-order reduction
+	// expanded by a single private step (absent without --por).
+	PORReduced int64 `json:"por_reduced,omitempty"`
 	// hangChecked says the hang check ran, for the text.
 	hangChecked bool
 }
@@ -273,6 +276,7 @@ func NewChecked(sys *model.System, res explore.Result, file string, checks explo
 		HangCheckSeconds: st.HangCheck.Seconds(),
 		HangBytes:        st.HangBytes,
 		MissProbability:  st.MissProbability,
+		PORReduced:       st.Reduced,
 		hangChecked:      checks&explore.CheckHang != 0 && st.HangCheck > 0,
 	}
 	defer r.expect(sys.Expected(), file)

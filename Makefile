@@ -8,7 +8,7 @@ LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
 # Packages whose code runs concurrently: tested with the race detector.
 RACE_PKGS := ./state/... ./explore/...
 
-.PHONY: all build test fmt-check vet run protocols-readme bench fuzz clean
+.PHONY: all build test fmt-check vet run protocols-readme bench bench-go fuzz clean
 
 all: build
 
@@ -39,7 +39,14 @@ run: build
 protocols-readme: build
 	scripts/protocols-readme.sh $(BIN) protocols protocols/README.md
 
+# ipicheck, Rumur and SPIN side by side on bench/scale.ipi (installs spin
+# and rumur with apt-get when missing); BENCHFLAGS passes options, e.g.
+# BENCHFLAGS='--quick' or '--sizes 3x2 --write docs/performance.md'.
 bench:
+	scripts/bench.sh $(BENCHFLAGS)
+
+# The Go benchmarks.
+bench-go:
 	$(GO) test -run '^$$' -bench . ./...
 
 # Run each fuzz target for FUZZTIME (default 30s).

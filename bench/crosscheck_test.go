@@ -1,7 +1,8 @@
 // Package bench cross-checks ipicheck against an independent model
 // checker: bench/murphi/*.m are hand-written Murphi encodings of the
 // transition systems ipicheck builds from the pinned specs
-// bench/murphi/*.ipi, and Rumur must agree with ipicheck on the verdict,
+// bench/murphi/*.ipi and of bench/scale.ipi, the benchmark protocol of
+// scripts/bench.sh, and Rumur must agree with ipicheck on the verdict,
 // the reachable states, the transitions and the shortest counterexample.
 // scripts/crosscheck.sh runs the same comparison on more variants, from
 // the command line.
@@ -27,11 +28,12 @@ import (
 )
 
 // crossCases are the variants the test compares, at the specs' default
-// of 2 CPUs, one per verdict and code path: generating and compiling
-// Rumur's verifier (some 5 s each) is most of the cost, so
-// scripts/crosscheck.sh runs the other variants, and 3 CPUs.
+// of 2 CPUs, one per verdict and code path, and the scale protocol at its
+// three smallest sizes: generating and compiling Rumur's verifier (some
+// 5 s each) is most of the cost, so scripts/crosscheck.sh runs the other
+// variants, and more CPUs.
 var crossCases = []struct {
-	model string            // bench/murphi/MODEL.ipi and MODEL.m
+	model string            // bench/murphi/MODEL.m, encoding bench/murphi/MODEL.ipi
 	set   map[string]string // params, as ipicheck's --set takes them
 }{
 	{"alpha_sync_ipi", map[string]string{"IRQS_OFF": "false"}}, // IPIs taken while waiting
@@ -39,10 +41,22 @@ var crossCases = []struct {
 	{"alpha_sync_ipi", map[string]string{"LOCK": "drain"}},     // trylock + drain
 	{"alpha_lost_edge", map[string]string{"RESCUE": "false"}},  // HANG
 	{"alpha_lost_edge", map[string]string{"RESCUE": "true"}},   // timers, liveness holds
+	{"scale", map[string]string{"CPUS": "2", "ROUNDS": "1"}},   // CPUs as a scalarset
+	{"scale", map[string]string{"CPUS": "3", "ROUNDS": "1"}},
+	{"scale", map[string]string{"CPUS": "2", "ROUNDS": "2"}},
 }
 
 // murphiModels are the models in bench/murphi.
-var murphiModels = []string{"alpha_sync_ipi", "alpha_lost_edge"}
+var murphiModels = []string{"alpha_sync_ipi", "alpha_lost_edge", "scale"}
+
+// specOf is the spec a Murphi model encodes: bench/scale.ipi for scale.m,
+// the pinned copy bench/murphi/MODEL.ipi for the others.
+func specOf(model string) string {
+	if model == "scale" {
+		return "scale.ipi"
+	}
+	return filepath.Join("murphi", model+".ipi")
+}
 
 func TestCrosscheckRumur(t *testing.T) {
 	if testing.Short() {
@@ -61,7 +75,7 @@ func TestCrosscheckRumur(t *testing.T) {
 	for _, tc := range crossCases {
 		t.Run(tc.model+" "+params(tc.set), func(t *testing.T) {
 			t.Parallel()
-			ipi := runIpicheck(t, filepath.Join("murphi", tc.model+".ipi"), tc.set)
+			ipi := runIpicheck(t, specOf(tc.model), tc.set)
 			ru := runRumur(t, cc, filepath.Join("murphi", tc.model+".m"), tc.set)
 			t.Logf("ipicheck: %v, %d states, %d transitions (%d deadlocked, %d proper ends without transitions), trace %d",
 				ipi.verdict, ipi.states, ipi.transitions, ipi.deadlocks, ipi.ends, ipi.trace)
@@ -106,7 +120,7 @@ func TestCrosscheckRumur(t *testing.T) {
 // both tools. It needs no Rumur.
 func TestMurphiParams(t *testing.T) {
 	for _, name := range murphiModels {
-		src, err := os.ReadFile(filepath.Join("murphi", name+".ipi"))
+		src, err := os.ReadFile(specOf(name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,8 +282,11 @@ func runRumur(t *testing.T, cc, file string, set map[string]string) rumurResult 
 		}
 		return string(out)
 	}
+	// Without symmetry reduction (scale.m's CPUs are a scalarset), Rumur
+	// stores every reachable state, as ipicheck does.
 	run("rumur", "--quiet", "--deadlock-detection", "stuck", "--threads", "1",
-		"--max-errors", "1000000", "--pack-state", "off", "--colour", "off", "-o", c, m)
+		"--max-errors", "1000000", "--symmetry-reduction", "off", "--pack-state", "off",
+		"--colour", "off", "-o", c, m)
 	// These models are small: compiling without optimisation is quicker.
 	args := []string{"-std=c11", "-O0", "-w"}
 	if runtime.GOARCH == "amd64" {

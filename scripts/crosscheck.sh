@@ -2,7 +2,8 @@
 # crosscheck.sh: check ipicheck's verdicts and state counts against Rumur.
 #
 # bench/murphi/*.m encode by hand, in Murphi, exactly the transition
-# systems ipicheck builds from the pinned specs bench/murphi/*.ipi (one
+# systems ipicheck builds from the pinned specs bench/murphi/*.ipi and
+# from bench/scale.ipi, the benchmark protocol of scripts/bench.sh (one
 # rule per ipicheck step, the same silent-step merging, the same interrupt
 # entry and return, the same reset of dead locals). For every variant this
 # script runs ipicheck on the .ipi and Rumur on the .m and prints
@@ -15,7 +16,9 @@
 # parentheses. Rumur runs with --max-errors high, so it explores
 # everything and still reports the errors. Trace compares the lengths of
 # the shortest counterexamples (ipicheck's BFS, Rumur single-threaded BFS)
-# for deadlocks and violations. Verdicts: Rumur's deadlock (with
+# for deadlocks and violations. Rumur runs without symmetry reduction
+# (scale.m's CPUs are a scalarset), so its states are ipicheck's
+# reachable states. Verdicts: Rumur's deadlock (with
 # --deadlock-detection stuck; the sync model has a stuttering "done" rule
 # for proper end states) is DEADLOCK, a failed invariant VIOLATION, a
 # failed liveness property (AG EF finished) HANG.
@@ -26,7 +29,7 @@
 # failed.
 #
 # Usage: scripts/crosscheck.sh [--quick] [--verdicts-only] [--timeout SECS]
-#   --quick          2-CPU variants only
+#   --quick          2-CPU variants (and scale 3x1) only
 #   --verdicts-only  COUNTS rows do not make the script fail
 #   --timeout SECS   limit for each Rumur verifier run (default 120)
 #
@@ -79,7 +82,17 @@ variants=(
 	"alpha_lost_edge CPUS=3,RESCUE=false"
 	"alpha_lost_edge CPUS=3,RESCUE=true"
 	"alpha_lost_edge CPUS=3,RESCUE=true,ALL_SEND=true,IRQS_OFF=true,LOCK=drain"
+	"scale CPUS=2,ROUNDS=1"
+	"scale CPUS=3,ROUNDS=1"
+	"scale CPUS=2,ROUNDS=2"
+	"scale CPUS=3,ROUNDS=2"
+	"scale CPUS=4,ROUNDS=1"
 )
+
+# spec_of MODEL: the spec a Murphi model encodes.
+spec_of() {
+	if [[ $1 == scale ]]; then echo "$root/bench/scale.ipi"; else echo "$murphi/$1.ipi"; fi
+}
 
 # --- tools ------------------------------------------------------------
 
@@ -185,7 +198,7 @@ run_rumur() {
 	# shellcheck disable=SC2206
 	[[ -z ${CFLAGS:-} ]] || opt=($CFLAGS)
 	if ! rumur --quiet --deadlock-detection stuck --threads 1 --max-errors 1000000 \
-		--pack-state off --colour off -o "$work/model.c" "$m" 2>"$work/rumur.err"; then
+		--symmetry-reduction off --pack-state off --colour off -o "$work/model.c" "$m" 2>"$work/rumur.err"; then
 		rv=ERROR
 		sed 's/^/    rumur: /' "$work/rumur.err" | head -n 20 >&2
 		return
@@ -237,8 +250,8 @@ fails=0 rows=0
 for v in "${variants[@]}"; do
 	read -r model sets <<<"$v"
 	cpus=$(sed -n 's/.*CPUS=\([0-9]*\).*/\1/p' <<<"$sets")
-	[[ $quick == 0 || $cpus -le 2 ]] || continue
-	run_ipicheck "$murphi/$model.ipi" "$sets"
+	[[ $quick == 0 || $cpus -le 2 || $sets == CPUS=3,ROUNDS=1 ]] || continue
+	run_ipicheck "$(spec_of "$model")" "$sets"
 	run_rumur "$model" "$sets" "$cpus"
 	istates=$is
 	[[ -z $istop || $istop == "$is" ]] || istates="$is ($istop)"

@@ -24,12 +24,16 @@ func writeStats(w io.Writer, sys *model.System, res explore.Result, opt explore.
 		mode = fmt.Sprintf("fingerprint (64-bit hashes; P(a state was missed) ≈ %.1e)", s.MissProbability)
 	}
 	search := s.Elapsed - s.HangCheck
+	hang := "not run (a counterexample, a limit, or --check without hang)"
+	if s.HangCheck > 0 {
+		hang = fmt.Sprintf("%.3f s, %s held (%s)", s.HangCheck.Seconds(), mib(s.HangBytes), perState(s.HangBytes))
+	}
 	lines := [][2]string{
 		{"states", fmt.Sprintf("%d", s.States)},
 		{"transitions", fmt.Sprintf("%d (%.2f per state)", s.Transitions, ratio(s.Transitions, s.States))},
 		{"max depth", fmt.Sprintf("%d", s.MaxDepth)},
 		{"search", fmt.Sprintf("%.3f s, %.0f states/s, %d worker(s)", search.Seconds(), s.StatesPerSec, s.Workers)},
-		{"hang check", fmt.Sprintf("%.3f s, %s held (%s)", s.HangCheck.Seconds(), mib(s.HangBytes), perState(s.HangBytes))},
+		{"hang check", hang},
 		{"visited set", fmt.Sprintf("%s, %s, %s", mode, mib(s.StoreBytes), perState(s.StoreBytes))},
 		{"level queues", mib(s.QueueBytes)},
 		{"peak heap", mib(int64(s.PeakHeapBytes))},

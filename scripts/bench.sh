@@ -476,9 +476,11 @@ Where the time goes (CPU profiles, \`go test -cpuprofile\` or pprof on
 - Two workers: the search of the 725k-state alpha model runs 1.9 times
   faster with two workers than with one, but the 4.4M-state scale 4x1
   search only about 1.2 times (6.3-6.5 s against 7.6 s, search alone,
-  measured side by side): its visited set is far larger than the caches,
-  and a single goroutine merges each level's new states into it. The
-  hang check runs on one goroutine.
+  measured side by side). Both cores are busy (196% CPU), but they do
+  11.5 s of CPU work against one worker's 6.5 s: each new state is probed
+  twice (a worker's lock-free lookup, then the merge's insert, 17% of
+  the CPU), and the probes of the 171 MiB visited set miss the caches on
+  both cores at once. The hang check runs on one goroutine.
 EOF
 	} >"$write"
 	echo "bench: wrote $write" >&2

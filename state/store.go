@@ -33,17 +33,21 @@ const (
 // or arena directory is published whole. A reader that runs beside an
 // insert either finds the new state, whole, or does not find it yet.
 type Store struct {
+	// What the readers read: the arena and the table as published.
 	size  int  // packed state size in bytes
 	shift uint // log2 of the states per chunk
+	dir   atomic.Pointer[[][]byte]
+	tab   atomic.Pointer[[]uint64]
+	// The writer changes what follows on every insert: on a cache line
+	// of the readers' it would take the line from their cores each time.
+	_ [128]byte
 	// chunks is the arena, each chunk as long as its capacity: the
 	// writer's, and published in dir for readers.
 	chunks [][]byte
-	dir    atomic.Pointer[[][]byte]
 	n      int // states stored
 	// table holds the entries made by entry, 0 is empty: the writer's,
 	// and published in tab for readers.
 	table []uint64
-	tab   atomic.Pointer[[]uint64]
 	grow  int // n at which the table doubles (load 0.7)
 }
 
@@ -163,6 +167,7 @@ func (s *Store) find(table []uint64, packed []byte, h uint64) (i uint64, id uint
 func (s *Store) resize(size int) {
 	old := s.table
 	table := make([]uint64, size)
+	adviseHuge(table)
 	s.grow = size / 10 * 7
 	mask := uint64(size - 1)
 	for _, e := range old {
@@ -205,7 +210,9 @@ func (s *Store) appendState(packed []byte) {
 		s.chunks = append(s.chunks, make([]byte, max(64, s.size)/max(1, s.size)*s.size))
 		s.publish()
 	case k == len(s.chunks):
-		s.chunks = append(s.chunks, make([]byte, s.size<<s.shift))
+		c := make([]byte, s.size<<s.shift)
+		adviseHuge(c)
+		s.chunks = append(s.chunks, c)
 		s.publish()
 	case k == 0 && off+s.size > len(s.chunks[0]):
 		grown := make([]byte, min(2*len(s.chunks[0]), s.size<<s.shift))

@@ -52,6 +52,7 @@ func (e *explorer) bfs() Result {
 			if e.full {
 				break
 			}
+			e.expanded()
 			continue
 		}
 		if e.expand(yield) {
@@ -60,6 +61,7 @@ func (e *explorer) bfs() Result {
 		if e.full {
 			break
 		}
+		e.expanded()
 	}
 	if r, ok := e.end(); ok {
 		return r

@@ -7,9 +7,11 @@ import "time"
 // nearest bad bottom SCC, Verified if there is none, or Incomplete if the
 // run is stopped during the check.
 //
-// It takes three steps, none of which stores edges:
+// It takes three steps:
 //   - an SCC pass (tarjan.go) over the stored states, which marks the
-//     states of every bottom SCC that misses a goal;
+//     states of every bottom SCC that misses a goal, reading the edges
+//     the search recorded (edges.go) or, where it recorded none, taking
+//     the transitions again;
 //   - a sweep of the parent links, which picks among those the state
 //     with the shortest trace (lasso.go);
 //   - a breadth-first search from that state for a shortest cycle back

@@ -166,26 +166,32 @@ func shortestCycle(g *graph, u int32) int {
 }
 
 // TestHangRandomGraphs compares Run's verdicts with hangReference on
-// random graphs, with BFS and DFS, under the checks that include hangs,
-// with the SCC pass buffering every successor, none, or a few.
+// random graphs, with BFS and DFS, under the checks that include hangs:
+// with the SCC pass reading the edges the search recorded (from the
+// sequential search, and from the level search with two workers and
+// small chunks), and regenerating them, buffering every successor,
+// none, or a few.
 func TestHangRandomGraphs(t *testing.T) {
 	defer func(f func(int) int) { edgeBudget = f }(edgeBudget)
-	for _, budget := range []struct {
-		name string
-		f    func(int) int
+	for _, v := range []struct {
+		name   string
+		budget func(int) int
+		opt    Options
 	}{
-		{"buffered", edgeBudget},
-		{"regenerated", func(int) int { return 0 }},
-		{"mixed", func(int) int { return 6 }},
+		{"recorded", edgeBudget, Options{}},
+		{"recorded-levels", edgeBudget, Options{Workers: 2, parallel: true, chunkStates: 3}},
+		{"buffered", edgeBudget, Options{regenerate: true}},
+		{"regenerated", func(int) int { return 0 }, Options{regenerate: true}},
+		{"mixed", func(int) int { return 6 }, Options{regenerate: true}},
 	} {
-		t.Run(budget.name, func(t *testing.T) {
-			edgeBudget = budget.f
-			testHangRandomGraphs(t)
+		t.Run(v.name, func(t *testing.T) {
+			edgeBudget = v.budget
+			testHangRandomGraphs(t, v.opt)
 		})
 	}
 }
 
-func testHangRandomGraphs(t *testing.T) {
+func testHangRandomGraphs(t *testing.T, base Options) {
 	r := rand.New(rand.NewPCG(7, 11))
 	count := map[Verdict]int{}
 	for i := range 1500 {
@@ -194,7 +200,9 @@ func testHangRandomGraphs(t *testing.T) {
 		want, nearest, bad := hangReference(g, checks)
 		count[want]++
 		for _, search := range []Search{BFS, DFS} {
-			got := Run(context.Background(), g, Options{Search: search, Checks: checks})
+			opt := base
+			opt.Search, opt.Checks = search, checks
+			got := Run(context.Background(), g, opt)
 			checkTrace(t, g, got)
 			if got.Verdict != want {
 				t.Fatalf("graph %d, %v, checks %v: got %v, want %v", i, search, checks, got.Verdict, want)

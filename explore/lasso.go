@@ -31,7 +31,7 @@ func (p *sccPass) nearest() (entry uint32, unmet uint64, ok bool) {
 		for id, mark := range p.index {
 			var depth uint32
 			if id > 0 {
-				depth = p.index[e.parent[id]] + 1
+				depth = p.index[e.parent.at(uint32(id))] + 1
 			}
 			p.index[id] = depth
 			if mark != goodSCC && depth < best {

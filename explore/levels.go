@@ -100,9 +100,22 @@ type chunk struct {
 	// reduced lists the positions of the states expanded by their
 	// private step alone, in order.
 	reduced []int32
+	// When the search records the edges for the hang check: succ holds
+	// the successors of the states expanded, in order, each a state id
+	// or, negative, -1-k for candidate k; ends[i] is the end in succ of
+	// the successors of the chunk's state i; fails lists the positions
+	// with a failing transition. candIDs holds the candidates' ids, for
+	// the merge.
+	succ    []int64
+	ends    []int32
+	fails   []int32
+	candIDs []uint32
 	// done is set when the chunk is expanded (or skipped), for the
 	// coordinator, which merges the chunks in order as they are done.
 	done atomic.Bool
+	// Chunks next to each other in memory are expanded at the same time
+	// on different cores.
+	_ cacheLinePad
 }
 
 // levelSearch holds the level-synchronous search.
@@ -141,6 +154,11 @@ type levelSearch struct {
 	nextIDs    []uint32
 	nextStates []byte
 	nextFPs    *state.FPSet
+
+	// record says the workers record the level's edges (see edges.go):
+	// it changes only between levels, while e.rec may be dropped by the
+	// merge at any time.
+	record bool
 }
 
 // A worker expands the states of the chunks it takes.
@@ -160,6 +178,8 @@ type worker struct {
 	visitYield, probeYield func(uint32, []int32, error) bool
 	tryYield               func(uint32, []int32) bool
 	start                  chan struct{}
+	// Each worker writes its fields on every transition.
+	_ cacheLinePad
 }
 
 // levels runs the level-synchronous search.
@@ -270,6 +290,7 @@ func (ls *levelSearch) expand() {
 	ls.stopChunk.Store(math.MaxInt64)
 	ls.failChunk.Store(math.MaxInt64)
 	ls.merged, ls.failed, ls.result = 0, false, nil
+	ls.record = ls.e.rec != nil
 	// Helpers start when a level first has chunks for them: the first
 	// levels, and all of a small search, run on the coordinator alone.
 	helpers := ls.workers[1:min(len(ls.workers), ls.nchunks)]
@@ -374,6 +395,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 	c.failAt, c.failLabel, c.failErr = -1, 0, nil
 	c.stopAt, c.stopErr = -1, nil
 	c.reduced = c.reduced[:0]
+	c.succ, c.ends, c.fails = c.succ[:0], c.ends[:0], c.fails[:0]
 	w.c = c
 	w.atBound = e.bound > 0 && ls.depth >= e.bound
 	for p := c.start; p < c.end; p++ {
@@ -401,6 +423,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 			continue
 		}
 		if e.reducer != nil && !w.atBound && e.reducer.PrivateStep(w.cur, w.tryYield) {
+			w.expanded()
 			continue
 		}
 		before := c.transitions
@@ -409,7 +432,27 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 			c.stopAt = p
 			return
 		}
+		w.expanded()
 	}
+}
+
+// expanded ends the record of the successors of the state expanded.
+func (w *worker) expanded() {
+	if w.ls.record {
+		w.c.ends = append(w.c.ends, int32(len(w.c.succ)))
+	}
+}
+
+// edge records an edge to a stored state, id, or, if id is negative, to
+// the chunk's next candidate.
+func (w *worker) edge(id int64) {
+	if !w.ls.record {
+		return
+	}
+	if id < 0 {
+		id = -1 - int64(len(w.c.cands))
+	}
+	w.c.succ = append(w.c.succ, id)
 }
 
 // load unpacks the state at position p of the level into w.cur.
@@ -433,6 +476,9 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 	if fail != nil {
 		switch {
 		case e.checks&CheckSafety == 0:
+			if ls.record {
+				c.fails = append(c.fails, int32(w.pos))
+			}
 		case w.atBound:
 			c.cut = true
 		default:
@@ -444,7 +490,8 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 	next = w.view.canon(next)
 	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
 	h := e.hash(w.buf)
-	if _, ok := e.lookup(w.buf, h); ok {
+	if id, ok := e.lookup(w.buf, h); ok {
+		w.edge(int64(id))
 		return true
 	}
 	if w.atBound {
@@ -453,6 +500,7 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 		c.cut = true
 		return true
 	}
+	w.edge(-1)
 	c.packed = append(c.packed, w.buf...)
 	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
 	return true
@@ -474,10 +522,12 @@ func (w *worker) try(label uint32, next []int32) bool {
 		}
 		c.transitions++
 		c.reduced = append(c.reduced, int32(w.pos))
+		w.edge(int64(id))
 		return true
 	}
 	c.transitions++
 	c.reduced = append(c.reduced, int32(w.pos))
+	w.edge(-1)
 	c.packed = append(c.packed, w.buf...)
 	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
 	return true
@@ -524,11 +574,13 @@ func (ls *levelSearch) mergeReady() {
 			}
 		}
 		if !ls.failed {
+			c.candIDs = c.candIDs[:0]
 			for k := range c.cands {
 				cd := &c.cands[k]
 				packed := c.packed[k*ls.size : (k+1)*ls.size]
 				if e.count() >= e.limit {
-					if _, ok := e.lookup(packed, cd.hash); !ok {
+					id, ok := e.lookup(packed, cd.hash)
+					if !ok {
 						e.transitions += cd.trans
 						ls.markReduced(c, int(cd.from))
 						e.full = true
@@ -536,10 +588,12 @@ func (ls *levelSearch) mergeReady() {
 						ls.end(r)
 						return
 					}
+					c.candIDs = append(c.candIDs, id)
 					continue
 				}
-				ls.insert(packed, cd)
+				ls.insert(c, packed, cd)
 			}
+			ls.recordEdges(c)
 			e.transitions += c.transitions
 			ls.markReduced(c, c.end)
 			e.cut = e.cut || c.cut
@@ -575,15 +629,52 @@ func (ls *levelSearch) markReduced(c *chunk, last int) {
 // end notes the result of the search, which ends in the level.
 func (ls *levelSearch) end(r Result) { ls.result = &r }
 
-// insert stores a candidate unless it is stored.
-func (ls *levelSearch) insert(packed []byte, cd *cand) {
+// recordEdges adds the edges of chunk c, merged, to the edge table, or
+// drops the table if the chunk does not record them all: when the search
+// ends in it, and then no hang check needs them.
+func (ls *levelSearch) recordEdges(c *chunk) {
+	e := ls.e
+	if e.rec == nil || !ls.record {
+		return
+	}
+	if c.failAt >= 0 || c.stopAt >= 0 || len(c.ends) != c.end-c.start {
+		e.rec = nil
+		return
+	}
+	t := e.rec
+	for _, p := range c.fails {
+		t.fail(ls.id(int(p)))
+	}
+	var from int32
+	for _, to := range c.ends {
+		t.scratch = t.scratch[:0]
+		for _, id := range c.succ[from:to] {
+			if id < 0 {
+				id = int64(c.candIDs[-1-id])
+			}
+			t.scratch = append(t.scratch, uint32(id))
+		}
+		from = to
+		if !t.commit(t.scratch) {
+			e.rec = nil // too many transitions: the hang check regenerates
+			return
+		}
+	}
+}
+
+// insert stores a candidate of chunk c unless it is stored.
+func (ls *levelSearch) insert(c *chunk, packed []byte, cd *cand) {
 	e := ls.e
 	from := ls.id(int(cd.from))
 	if !e.fp {
-		if _, added := e.store.InsertHash(packed, cd.hash); added {
-			e.parent = append(e.parent, from)
-			e.label = append(e.label, cd.label)
+		id, added := e.store.InsertHash(packed, cd.hash)
+		if added {
+			e.parent.push(from)
+			e.label.push(cd.label)
 			e.deepest = ls.depth + 1
+		}
+		if ls.record {
+			c.candIDs = append(c.candIDs, id)
 		}
 		return
 	}
@@ -652,7 +743,14 @@ func (ls *levelSearch) next() {
 func (ls *levelSearch) holdQueue() {
 	n := int64(4*(cap(ls.ids)+cap(ls.nextIDs)) + cap(ls.states) + cap(ls.nextStates))
 	for _, c := range ls.chunks {
-		n += int64(cap(c.packed)) + int64(cap(c.cands))*int64(unsafe.Sizeof(cand{}))
+		n += int64(cap(c.packed)) + int64(cap(c.cands))*int64(unsafe.Sizeof(cand{})) +
+			int64(8*cap(c.succ)+4*(cap(c.ends)+cap(c.fails)+cap(c.candIDs)))
 	}
 	ls.e.queueBytes = max(ls.e.queueBytes, n)
 }
+
+// A cacheLinePad keeps the fields before it and those after it on
+// different cache lines, and out of the pair of lines that some CPUs
+// fetch together: fields that one goroutine writes often must not share
+// a line with those another reads often.
+type cacheLinePad [128]byte

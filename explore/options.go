@@ -98,4 +98,8 @@ type Options struct {
 	parallel    bool
 	chunkStates int
 	mergeAfter  bool
+	// regenerate makes the hang check take the transitions again, as
+	// it does in fingerprint mode, instead of reading the edges the
+	// search recorded: for tests.
+	regenerate bool
 }

@@ -89,12 +89,11 @@ type explorer struct {
 	sys    System
 	layout *state.Layout
 	// The visited states: in exact mode store, with parent and label
-	// beside it, ids 0, 1, 2, … in the order found; in fingerprint mode
-	// fps, which keeps the parent links, and whose ids are its slots.
+	// (below) beside it, ids 0, 1, 2, … in the order found; in
+	// fingerprint mode fps, which keeps the parent links, and whose ids
+	// are its slots.
 	store  *state.Store
-	parent []uint32 // parent[id]: the state id was first reached from
-	label  []uint32 // label[id]: the transition from parent[id] to id
-	fp     bool     // fingerprint mode
+	fp     bool // fingerprint mode
 	fps    *state.FPSet
 	seed   uint64    // Options.Seed
 	root   uint32    // the id of the initial state: 0 in exact mode
@@ -134,6 +133,16 @@ type explorer struct {
 	atBound   bool    // depth == bound: its successors are looked up, never stored
 	buf       []byte  // packed successor
 
+	// The fields above are read by the level search's workers on every
+	// transition; those below are written by its merge on every state
+	// stored. Were they on a cache line the workers read, each write
+	// would take the line from the other core: the padding keeps them
+	// apart (the second worker gained nothing without it).
+	_ cacheLinePad
+
+	parent column // parent.at(id): the state id was first reached from
+	label  column // label.at(id): the transition from parent.at(id) to id
+
 	// Findings.
 	fail        error // a failing transition: failLabel from state failFrom
 	failFrom    uint32
@@ -142,6 +151,10 @@ type explorer struct {
 	cut         bool // a transition beyond bound was not explored
 	transitions int64
 	deepest     int // depth of the deepest state stored
+
+	// rec records the successors of each state for the hang check, nil
+	// when it is not needed or kept (see edges.go).
+	rec *edgeTable
 
 	// The hang check's, for Stats.
 	hangTime  time.Duration
@@ -195,6 +208,9 @@ func newExplorer(sys System, opt Options) *explorer {
 		e.reducer = r
 		e.tryYield = e.tryPrivate
 	}
+	if _, ok := sys.(Liveness); ok && !e.fp && opt.Search != DFS && e.checks&CheckHang != 0 && !opt.regenerate {
+		e.rec = &edgeTable{}
+	}
 	e.buf = l.Pack(e.buf, e.initial())
 	if e.fp {
 		e.fps = state.NewFPSet()
@@ -206,8 +222,8 @@ func newExplorer(sys System, opt Options) *explorer {
 	}
 	e.store = state.NewStore(l.PackedSize())
 	e.store.Insert(e.buf)
-	e.parent = append(e.parent, 0)
-	e.label = append(e.label, 0)
+	e.parent.push(0)
+	e.label.push(0)
 	return e
 }
 
@@ -270,6 +286,9 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 	if fail != nil {
 		switch {
 		case e.checks&CheckSafety == 0:
+			if e.rec != nil {
+				e.rec.fail(e.from)
+			}
 		case e.atBound:
 			e.cut = true
 		default:
@@ -280,22 +299,40 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 	next = e.view.canon(next)
 	e.buf = e.layout.Repack(e.buf[:0], e.curPacked, e.cur, next)
 	if e.atBound || e.store.Len() >= e.limit {
-		if _, ok := e.store.Lookup(e.buf); !ok {
-			if e.atBound {
-				e.cut = true
-			} else {
-				e.full = true
-			}
+		id, ok := e.store.Lookup(e.buf)
+		switch {
+		case !ok && e.atBound:
+			e.cut = true
+		case !ok:
+			e.full = true
+		case e.rec != nil:
+			e.rec.scratch = append(e.rec.scratch, id)
 		}
 		return 0, false
 	}
 	id, added = e.store.Insert(e.buf)
 	if added {
-		e.parent = append(e.parent, e.from)
-		e.label = append(e.label, label)
+		e.parent.push(e.from)
+		e.label.push(label)
 		e.deepest = max(e.deepest, e.depth+1)
 	}
+	if e.rec != nil {
+		e.rec.scratch = append(e.rec.scratch, id)
+	}
 	return id, added
+}
+
+// expanded records the successors visit has collected for the state
+// expanded, the next one in id order, in the edge table.
+func (e *explorer) expanded() {
+	if e.rec == nil {
+		return
+	}
+	if !e.rec.commit(e.rec.scratch) {
+		e.rec = nil // too many transitions: the hang check regenerates
+		return
+	}
+	e.rec.scratch = e.rec.scratch[:0]
 }
 
 // expand takes the transitions of the state being expanded, passing each
@@ -434,14 +471,14 @@ func (e *explorer) trace(id uint32) []Step {
 		return e.replay(id)
 	}
 	n := 1
-	for x := id; x != 0; x = e.parent[x] {
+	for x := id; x != 0; x = e.parent.at(x) {
 		n++
 	}
 	steps := make([]Step, n)
-	for i, x := n-1, id; i >= 0; i, x = i-1, e.parent[x] {
+	for i, x := n-1, id; i >= 0; i, x = i-1, e.parent.at(x) {
 		st := make([]int32, e.layout.NumSlots())
 		e.layout.Unpack(st, e.store.Get(x))
-		steps[i] = Step{Label: e.label[x], State: st}
+		steps[i] = Step{Label: e.label.at(x), State: st}
 	}
 	return steps
 }
@@ -464,7 +501,7 @@ func (e *explorer) stats(elapsed time.Duration) Stats {
 		s.StoreBytes = e.fps.Bytes()
 		s.MissProbability = state.MissProbability(s.States)
 	} else {
-		s.StoreBytes = e.store.Bytes() + int64(4*cap(e.parent)+4*cap(e.label))
+		s.StoreBytes = e.store.Bytes() + e.parent.bytes() + e.label.bytes()
 	}
 	s.StoreBytes += int64(8 * cap(e.reduced)) // a bit a state with POR
 	if sec := (elapsed - e.hangTime).Seconds(); sec > 0 {

@@ -39,8 +39,10 @@ type sccFrame struct {
 
 // sccPass finds the strongly connected components of the stored state
 // graph with Tarjan's algorithm, iteratively, and keeps the bottom ones
-// that miss a goal. The graph is not stored: a state's successors are
-// regenerated with System.Successors and found with Store.Lookup.
+// that miss a goal. It reads a state's successors from the edge table
+// the breadth-first search recorded (edges.go) when there is one; else
+// the graph is not stored, and a state's successors are regenerated with
+// System.Successors and found with Store.Lookup, as described below.
 //
 // Beside the store it holds a uint32 index and a bit per state, a uint32
 // per state on the Tarjan stack, and a 16-byte frame per state on the DFS
@@ -82,6 +84,11 @@ type sccPass struct {
 	next   uint32   // preorder numbers given
 	peak   int64    // the most bytes held, for Stats.HangBytes
 
+	// tab holds the graph's edges when the search recorded them
+	// (edges.go); the pass then takes no transition, and a frame's
+	// cursor indexes its state's successors in it.
+	tab *edgeTable
+
 	fp         bool   // fingerprint mode
 	size       int    // packed state size
 	states     []byte // fingerprint mode: the packed states of stack
@@ -112,6 +119,12 @@ func newSCCPass(e *explorer, live Liveness) *sccPass {
 	if p.fp {
 		p.budget = 0
 		p.foundState = e.layout.Pack(nil, e.initial())
+	}
+	if e.rec != nil {
+		if e.rec.states() != e.count() {
+			panic(fmt.Sprintf("explore: hang check: the search recorded the edges of %d of %d states", e.rec.states(), e.count()))
+		}
+		p.tab = e.rec
 	}
 	p.bufferYield, p.advanceYield, p.goalsYield = p.buffer, p.advance, p.goals
 	return p
@@ -182,6 +195,13 @@ func (p *sccPass) visit(v uint32) {
 		p.states = append(p.states, p.foundState...)
 	}
 	p.calls = append(p.calls, sccFrame{id: v, low: p.next, pos: uint32(pos)})
+	if p.tab != nil {
+		f := &p.calls[len(p.calls)-1]
+		fails := p.tab.failed(v)
+		f.moves = fails || len(p.tab.succ(v)) > 0
+		f.exits = fails // a failing transition leads out of every SCC
+		return
+	}
 	if len(p.edges) >= p.budget {
 		return
 	}
@@ -208,6 +228,18 @@ func (p *sccPass) buffer(_ uint32, next []int32, fail error) bool {
 // returns the first successor after its cursor that is not yet visited,
 // having handled those before it; endOfEdges if there is none.
 func (p *sccPass) resume(f *sccFrame) uint32 {
+	if p.tab != nil {
+		succ := p.tab.succ(f.id)
+		for int(f.cursor) < len(succ) {
+			w := succ[f.cursor]
+			f.cursor++
+			if p.index[w] == 0 {
+				return w
+			}
+			p.seen(f, w)
+		}
+		return endOfEdges
+	}
 	p.top, p.skip, p.found = f, f.cursor, endOfEdges
 	p.load(int(f.pos), f.id)
 	p.e.successors(f.id, p.e.cur, p.advanceYield)
@@ -359,15 +391,24 @@ func (p *sccPass) load(pos int, v uint32) {
 
 // bytes returns the memory the pass holds.
 func (p *sccPass) bytes() int64 {
-	return int64(4*cap(p.index) + 8*cap(p.onStack) + 4*cap(p.stack) +
-		int(unsafe.Sizeof(sccFrame{}))*cap(p.calls) + 4*cap(p.edges) + 8*cap(p.bad) +
-		cap(p.states) + cap(p.foundState))
+	return int64(4*cap(p.index)+8*cap(p.onStack)+4*cap(p.stack)+
+		int(unsafe.Sizeof(sccFrame{}))*cap(p.calls)+4*cap(p.edges)+8*cap(p.bad)+
+		cap(p.states)+cap(p.foundState)) + p.tabBytes()
+}
+
+// tabBytes returns the memory of the edge table, if the pass has one.
+func (p *sccPass) tabBytes() int64 {
+	if p.tab == nil {
+		return 0
+	}
+	return p.tab.bytes()
 }
 
 // free drops the stacks, which the lasso does not need.
 func (p *sccPass) free() {
 	p.onStack, p.stack, p.calls, p.edges, p.top = nil, nil, nil, nil, nil
 	p.states, p.foundState, p.curPacked = nil, nil, nil
+	p.tab, p.e.rec = nil, nil
 }
 
 // A bitset is a set of state ids.

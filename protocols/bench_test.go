@@ -43,7 +43,8 @@ func BenchmarkAlphaSyncIPI(b *testing.B) {
 
 // BenchmarkScale measures the full check (search and hang check) of the
 // benchmark protocol bench/scale.ipi at 3 CPUs and at 4 with symmetry
-// reduction, with one worker: the hot paths of docs/performance.md.
+// reduction, with one worker, and at 4 CPUs with one and two workers:
+// the hot paths of docs/performance.md.
 func BenchmarkScale(b *testing.B) {
 	src, err := os.ReadFile("../bench/scale.ipi")
 	if err != nil {
@@ -57,6 +58,10 @@ func BenchmarkScale(b *testing.B) {
 		{"3x1", map[string]string{"CPUS": "3"}, explore.Options{Workers: 1}},
 		{"3x1/symmetry", map[string]string{"CPUS": "3"}, explore.Options{Workers: 1, Symmetry: true}},
 		{"4x1/symmetry", map[string]string{"CPUS": "4"}, explore.Options{Workers: 1, Symmetry: true}},
+		// 4.4M states: run with -benchtime 1x; the ratio of the two is
+		// the speed-up of a second worker.
+		{"4x1/workers=1", map[string]string{"CPUS": "4"}, explore.Options{Workers: 1}},
+		{"4x1/workers=2", map[string]string{"CPUS": "4"}, explore.Options{Workers: 2}},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			sys, err := model.Load("scale.ipi", src, v.set)

@@ -90,8 +90,9 @@ type Stats struct {
 	MissProbability float64
 	// HangCheck is the part of Elapsed the hang check took, 0 if it did
 	// not run. HangBytes is the most memory it held beside the store, for
-	// its SCC pass and then for the lasso; HangBytesPerState is HangBytes
-	// over States.
+	// its SCC pass (with the edges the search recorded for it, which the
+	// search held too) and then for the lasso; HangBytesPerState is
+	// HangBytes over States.
 	HangCheck         time.Duration
 	HangBytes         int64
 	HangBytesPerState float64

@@ -40,14 +40,19 @@ import (
 // the sequential search: the tests compare them.
 //
 // The visited set has one writer, the merge, and lock-free readers, the
-// workers' lookups (state.Store and state.FPSet publish each state with
-// an atomic store): a lookup may miss a state being merged, which only
-// makes one more candidate, never a wrong answer. A set that the workers
-// inserted into, sharded or lock-free, would number the states in the
-// order the inserts happen to win, and need a renumbering pass to make
-// the ids, the parents and the traces deterministic; the merge is a small
-// part of the work (about 11% on the alpha model), done beside the
-// workers' expansion rather than after it.
+// workers' lookups. In exact mode the merge stages the level's new states
+// (state.Store.Stage) in a table the workers do not read, and commits
+// them to the one they read at the end of the level, when the workers
+// wait: a worker misses the states of the next level merged so far, which
+// only makes more candidates, and the merge looks a candidate up only
+// among the level's staged states, which the worker could not see. The
+// table the workers read then does not change under them, and the merge
+// writes no line of it that their cores hold. (In fingerprint mode the
+// merge inserts into the set they read, publishing each entry with an
+// atomic store.) A set that the workers inserted into, sharded or
+// lock-free, would number the states in the order the inserts happen to
+// win, and need a renumbering pass to make the ids, the parents and the
+// traces deterministic.
 //
 // In fingerprint mode the store holds no states, so the level and the
 // next are kept whole in queues; the merge appends each new state to the
@@ -194,9 +199,11 @@ func (e *explorer) levels() Result {
 	}
 	for range e.workers {
 		w := &worker{
-			ls:   ls,
-			cur:  make([]int32, e.layout.NumSlots()),
-			buf:  make([]byte, 0, ls.size),
+			ls: ls,
+			// The slack keeps the workers' scratch, written on every
+			// transition, off each other's cache lines.
+			cur:  make([]int32, e.layout.NumSlots(), e.layout.NumSlots()+len(cacheLinePad{})/4),
+			buf:  make([]byte, 0, ls.size+len(cacheLinePad{})),
 			view: newSymView(e.sym, e.layout.NumSlots()),
 		}
 		if e.cov != nil {
@@ -222,12 +229,18 @@ func (ls *levelSearch) level() (r Result, done bool) {
 	if p := ls.panicked(); p != nil {
 		panic(p)
 	}
-	if ls.why != "" {
-		return incomplete(ls.why), true
-	}
-	if ls.result == nil {
+	if ls.why == "" && ls.result == nil {
 		// The chunks the coordinator has not merged while it expanded.
 		ls.mergeReady()
+	}
+	if !ls.e.fp {
+		// The workers wait for the next level: the states the merge
+		// staged go to the table they read, for them and for whatever
+		// follows the search.
+		ls.e.store.Commit(len(ls.workers))
+	}
+	if ls.why != "" {
+		return incomplete(ls.why), true
 	}
 	if ls.result != nil {
 		return *ls.result, true
@@ -579,7 +592,7 @@ func (ls *levelSearch) mergeReady() {
 				cd := &c.cands[k]
 				packed := c.packed[k*ls.size : (k+1)*ls.size]
 				if e.count() >= e.limit {
-					id, ok := e.lookup(packed, cd.hash)
+					id, ok := ls.lookup(packed, cd.hash)
 					if !ok {
 						e.transitions += cd.trans
 						ls.markReduced(c, int(cd.from))
@@ -667,7 +680,10 @@ func (ls *levelSearch) insert(c *chunk, packed []byte, cd *cand) {
 	e := ls.e
 	from := ls.id(int(cd.from))
 	if !e.fp {
-		id, added := e.store.InsertHash(packed, cd.hash)
+		// The workers looked the candidate up, and missed it, in the
+		// store as of the level's start: the merge stages the level's
+		// states, and the workers see them from the next level on.
+		id, added := e.store.Stage(packed, cd.hash)
 		if added {
 			e.parent.push(from)
 			e.label.push(cd.label)
@@ -698,6 +714,16 @@ func (ls *levelSearch) insert(c *chunk, packed []byte, cd *cand) {
 		ls.nextStates = append(ls.nextStates, packed...)
 		e.deepest = ls.depth + 1
 	}
+}
+
+// lookup is the merge's explorer.lookup: it also finds the states the
+// merge has staged in the level.
+func (ls *levelSearch) lookup(packed []byte, h uint64) (id uint32, ok bool) {
+	e := ls.e
+	if id, ok = e.lookup(packed, h); ok || e.fp {
+		return id, ok
+	}
+	return e.store.LookupStaged(packed, h)
 }
 
 // grow grows the fingerprint set and renumbers the ids held.

@@ -84,6 +84,8 @@ type machine struct {
 	logging bool
 	wlog    []written
 	tmp     []int32 // scratch for aggregate copies
+	// Parallel workers write their machines on every step (see padded).
+	_ [128]byte
 }
 
 // written is a store a step made.

@@ -212,11 +212,22 @@ func (s *System) invariantReads(m *machine, st []int32, inv *invariant) []string
 	return out
 }
 
+// padded returns a slice of n int32s followed by a cache line it does not
+// use. Each worker of a parallel search writes its machines' slices on
+// every step; small allocations sit side by side in memory, and without
+// the gap two workers' slices would share a cache line, which then moves
+// between their cores on every write.
+func padded(n int) []int32 { return make([]int32, n, n+cacheLineInt32s) }
+
+// cacheLineInt32s is the int32s in the 64-byte cache lines of today's
+// processors, doubled for those that fetch lines in pairs.
+const cacheLineInt32s = 128 / 4
+
 // machine returns a pooled machine loaded with a copy of st, running on cpu.
 func (s *System) machine(st []int32, cpu int) *machine {
 	m, _ := s.machines.Get().(*machine)
 	if m == nil {
-		m = &machine{sys: s, s: make([]int32, len(s.init)), regs: make([]int32, s.nregs+1)}
+		m = &machine{sys: s, s: padded(len(s.init)), regs: padded(s.nregs + 1)}
 	}
 	copy(m.s, st)
 	m.setCPU(cpu)

@@ -178,7 +178,8 @@ type worker struct {
 	atBound   bool
 	found     bool     // probe: a transition was found
 	view      *symView // its canonicalization, under symmetry
-	panicked  any      // a panic of the worker's goroutine, for the coordinator
+	kept      *candIndex
+	panicked  any // a panic of the worker's goroutine, for the coordinator
 
 	visitYield, probeYield func(uint32, []int32, error) bool
 	tryYield               func(uint32, []int32) bool
@@ -205,6 +206,7 @@ func (e *explorer) levels() Result {
 			cur:  make([]int32, e.layout.NumSlots(), e.layout.NumSlots()+len(cacheLinePad{})/4),
 			buf:  make([]byte, 0, ls.size+len(cacheLinePad{})),
 			view: newSymView(e.sym, e.layout.NumSlots()),
+			kept: newCandIndex(),
 		}
 		if e.cov != nil {
 			w.cov = newCoverage(e.sys, e.checks)
@@ -410,6 +412,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 	c.reduced = c.reduced[:0]
 	c.succ, c.ends, c.fails = c.succ[:0], c.ends[:0], c.fails[:0]
 	w.c = c
+	w.kept.reset()
 	w.atBound = e.bound > 0 && ls.depth >= e.bound
 	for p := c.start; p < c.end; p++ {
 		w.pos = p
@@ -468,6 +471,13 @@ func (w *worker) edge(id int64) {
 	w.c.succ = append(w.c.succ, id)
 }
 
+// edgeCand records an edge to the chunk's candidate k.
+func (w *worker) edgeCand(k int) {
+	if w.ls.record {
+		w.c.succ = append(w.c.succ, -1-int64(k))
+	}
+}
+
 // load unpacks the state at position p of the level into w.cur.
 func (w *worker) load(p int) {
 	ls := w.ls
@@ -503,6 +513,10 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 	next = w.view.canon(next)
 	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
 	h := e.hash(w.buf)
+	if k, ok := w.kept.find(c, w.buf, h, ls.size); ok {
+		w.edgeCand(k)
+		return true
+	}
 	if id, ok := e.lookup(w.buf, h); ok {
 		w.edge(int64(id))
 		return true
@@ -513,10 +527,17 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 		c.cut = true
 		return true
 	}
+	w.keep(label, h)
+	return true
+}
+
+// keep makes the successor in w.buf, of hash h, a candidate of the chunk.
+func (w *worker) keep(label uint32, h uint64) {
+	c := w.c
 	w.edge(-1)
+	w.kept.add(h, len(c.cands))
 	c.packed = append(c.packed, w.buf...)
 	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
-	return true
 }
 
 // try is PrivateStep's callback: it takes the private step of the state
@@ -529,6 +550,13 @@ func (w *worker) try(label uint32, next []int32) bool {
 	next = w.view.canon(next)
 	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
 	h := e.hash(w.buf)
+	if k, ok := w.kept.find(c, w.buf, h, ls.size); ok {
+		// A candidate: a state of the next level.
+		c.transitions++
+		c.reduced = append(c.reduced, int32(w.pos))
+		w.edgeCand(k)
+		return true
+	}
 	if id, ok := e.lookup(w.buf, h); ok {
 		if !ls.inNext(id, h) {
 			return false
@@ -540,9 +568,7 @@ func (w *worker) try(label uint32, next []int32) bool {
 	}
 	c.transitions++
 	c.reduced = append(c.reduced, int32(w.pos))
-	w.edge(-1)
-	c.packed = append(c.packed, w.buf...)
-	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
+	w.keep(label, h)
 	return true
 }
 

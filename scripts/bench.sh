@@ -98,7 +98,7 @@ for t in rumur spin "$CC" go; do
 done
 
 echo "bench: building bin/ipicheck" >&2
-(cd "$root" && go build -o bin/ipicheck ./cmd/ipicheck)
+(cd "$root" && CGO_ENABLED=0 go build -o bin/ipicheck ./cmd/ipicheck) # as make build
 ipicheck=$root/bin/ipicheck
 
 reductions=()

@@ -16,9 +16,11 @@ type candIndex struct {
 	n     int
 }
 
-// candIndexSlots is the size of a candIndex, a power of two; it fills to
-// half at most, and a chunk with more candidates keeps the rest unindexed.
-const candIndexSlots = 1024
+// candIndexSlots is the size of a candIndex, a power of two, 16 KiB: it
+// fills to half at most, room for the candidates of a chunk of
+// chunkStates states with 8 new successors each; a chunk with more keeps
+// the rest unindexed.
+const candIndexSlots = 4096
 
 func newCandIndex() *candIndex { return &candIndex{slots: make([]uint32, candIndexSlots)} }
 

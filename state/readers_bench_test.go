@@ -1,0 +1,58 @@
+package state
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// bigStore is a store the size of scale 4x1's: 4.4M states of 24 bytes,
+// built once for the benchmarks that read it.
+var bigStore = sync.OnceValue(func() *Store {
+	s := NewStore(24)
+	p := make([]byte, 24)
+	for i := range uint64(4_400_000) {
+		s.Insert(bigState(p, i))
+	}
+	return s
+})
+
+// bigState writes the state i of bigStore into p.
+func bigState(p []byte, i uint64) []byte {
+	binary.LittleEndian.PutUint64(p, i)
+	binary.LittleEndian.PutUint64(p[16:], i*7)
+	return p
+}
+
+// BenchmarkStoreLookupReaders looks up stored states, at random, on one
+// goroutine and on two, sharing the work: the ratio of the two times is
+// the most the parallel search's workers can gain on their probes of a
+// visited set this large on the machine. On the 2-CPU machine of
+// docs/performance.md it stays well under 2: the probes miss the caches,
+// and two cores wait on memory together.
+func BenchmarkStoreLookupReaders(b *testing.B) {
+	s := bigStore()
+	for _, readers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("readers=%d", readers), func(b *testing.B) {
+			const lookups = 1 << 20
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for r := range readers {
+					wg.Go(func() {
+						p := make([]byte, 24)
+						x := uint64(r + 1)
+						for range lookups / readers {
+							x = x*6364136223846793005 + 1442695040888963407
+							if _, ok := s.Lookup(bigState(p, x>>32%4_400_000)); !ok {
+								panic("state not found")
+							}
+						}
+					})
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lookups), "ns/lookup")
+		})
+	}
+}

@@ -66,7 +66,7 @@ func NewStore(packedSize int) *Store {
 		s.shift = uint(bits.Len(uint(max(1, chunkBytes/packedSize)))) - 1
 	}
 	s.dir.Store(&s.chunks)
-	s.resize(minTableSize, 1)
+	s.resize(minTableSize)
 	return s
 }
 
@@ -102,7 +102,7 @@ func (s *Store) InsertHash(packed []byte, h uint64) (id uint32, added bool) {
 		panic("state: Insert with staged states: Commit first")
 	}
 	if s.n >= s.grow {
-		s.resize(2*len(s.table), 1)
+		s.resize(2 * len(s.table))
 	}
 	i, id, ok := s.find(s.table, packed, h)
 	if ok {
@@ -192,15 +192,17 @@ func (s *Store) Commit(parts int) {
 	if s.nstaged == 0 {
 		return
 	}
-	s.reserve(parts)
+	s.reserve()
 	s.placeParts(s.table, s.staged, min(parts, s.nstaged/minCommitPart))
 	clear(s.staged)
 	s.nstaged = 0
 }
 
-// reserve grows the table, if need be, to hold all the states, on up to
-// parts goroutines.
-func (s *Store) reserve(parts int) {
+// reserve grows the table, if need be, to hold all the states. It moves
+// the entries on one goroutine: they go in the order of the old table,
+// so the writes run mostly in order and are cheap, and goroutines taking
+// parts of the new table would each read all of the old.
+func (s *Store) reserve() {
 	if s.n <= s.grow {
 		return
 	}
@@ -208,7 +210,7 @@ func (s *Store) reserve(parts int) {
 	for s.n > size/10*7 {
 		size *= 2
 	}
-	s.resize(size, min(parts, s.n/minCommitPart))
+	s.resize(size)
 }
 
 // minCommitPart is the fewest staged states worth a goroutine of Commit.
@@ -262,8 +264,7 @@ func (s *Store) growStaged() {
 }
 
 // place adds the entries of from, 0 for none, to table, whose states are
-// all different from theirs. Visiting from in order makes the writes to
-// a larger table mostly run in order too.
+// all different from theirs.
 func (s *Store) place(table, from []uint64) {
 	mask := uint64(len(table) - 1)
 	for _, e := range from {
@@ -306,13 +307,14 @@ func (s *Store) find(table []uint64, packed []byte, h uint64) (i uint64, id uint
 }
 
 // resize moves the entries to a new table of size entries (a power of
-// two), on up to parts goroutines, and publishes it.
-func (s *Store) resize(size, parts int) {
+// two), visiting the old table in order so the writes to the new one
+// mostly run in order too, and publishes it.
+func (s *Store) resize(size int) {
 	old := s.table
 	table := make([]uint64, size)
 	adviseHuge(table)
 	s.grow = size / 10 * 7
-	s.placeParts(table, old, parts)
+	s.place(table, old)
 	s.table = table
 	s.tab.Store(&table)
 }

@@ -71,7 +71,7 @@ func BenchmarkStorePlace(b *testing.B) {
 	for i := range uint64(level) {
 		s.Stage(bigState(p, before+i), Hash(p))
 	}
-	s.reserve()
+	s.reserve(1)
 	main := append([]uint64(nil), s.table...)
 	for _, parts := range []int{1, 2} {
 		b.Run(fmt.Sprintf("parts=%d", parts), func(b *testing.B) {
@@ -84,4 +84,21 @@ func BenchmarkStorePlace(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*level), "ns/entry")
 		})
 	}
+}
+
+// BenchmarkStoreGrow doubles the table of a store of 4.4M states, on one
+// goroutine and two.
+func BenchmarkStoreGrow(b *testing.B) {
+	s := bigStore()
+	old, grow := s.table, s.grow
+	for _, parts := range []int{1, 2} {
+		b.Run(fmt.Sprintf("parts=%d", parts), func(b *testing.B) {
+			for b.Loop() {
+				s.table = old
+				s.resize(2*len(old), parts)
+			}
+		})
+	}
+	s.table, s.grow = old, grow
+	s.tab.Store(&old)
 }

@@ -66,7 +66,7 @@ func NewStore(packedSize int) *Store {
 		s.shift = uint(bits.Len(uint(max(1, chunkBytes/packedSize)))) - 1
 	}
 	s.dir.Store(&s.chunks)
-	s.resize(minTableSize)
+	s.resize(minTableSize, 1)
 	return s
 }
 
@@ -102,7 +102,7 @@ func (s *Store) InsertHash(packed []byte, h uint64) (id uint32, added bool) {
 		panic("state: Insert with staged states: Commit first")
 	}
 	if s.n >= s.grow {
-		s.resize(2 * len(s.table))
+		s.resize(2*len(s.table), 1)
 	}
 	i, id, ok := s.find(s.table, packed, h)
 	if ok {
@@ -192,17 +192,15 @@ func (s *Store) Commit(parts int) {
 	if s.nstaged == 0 {
 		return
 	}
-	s.reserve()
+	s.reserve(parts)
 	s.placeParts(s.table, s.staged, min(parts, s.nstaged/minCommitPart))
 	clear(s.staged)
 	s.nstaged = 0
 }
 
-// reserve grows the table, if need be, to hold all the states. It moves
-// the entries on one goroutine: they go in the order of the old table,
-// so the writes run mostly in order and are cheap, and goroutines taking
-// parts of the new table would each read all of the old.
-func (s *Store) reserve() {
+// reserve grows the table, if need be, to hold all the states, on up to
+// parts goroutines.
+func (s *Store) reserve(parts int) {
 	if s.n <= s.grow {
 		return
 	}
@@ -210,7 +208,7 @@ func (s *Store) reserve() {
 	for s.n > size/10*7 {
 		size *= 2
 	}
-	s.resize(size)
+	s.resize(size, min(parts, len(s.table)/minCommitPart))
 }
 
 // minCommitPart is the fewest staged states worth a goroutine of Commit.
@@ -225,35 +223,47 @@ func (s *Store) placeParts(table, from []uint64, parts int) {
 		return
 	}
 	mask := uint64(len(table) - 1)
-	span := (uint64(len(table)) + uint64(parts) - 1) / uint64(parts)
+	s.byParts(table, uint64(len(table)), parts, func(lo, hi uint64) (left []uint64) {
+		for _, e := range from {
+			if e == 0 {
+				continue
+			}
+			if i := s.home(e, mask); i >= lo && i < hi && !putBefore(table, i, hi, e) {
+				left = append(left, e)
+			}
+		}
+		return left
+	})
+}
+
+// byParts runs part on parts goroutines, one for each of parts ranges
+// [lo, hi) that cut [0, n), then places in table the entries they left.
+func (s *Store) byParts(table []uint64, n uint64, parts int, part func(lo, hi uint64) (left []uint64)) {
+	span := (n + uint64(parts) - 1) / uint64(parts)
 	left := make([][]uint64, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
-			lo, hi := uint64(p)*span, min(uint64(p+1)*span, uint64(len(table)))
-			for _, e := range from {
-				if e == 0 {
-					continue
-				}
-				i := s.home(e, mask)
-				if i < lo || i >= hi {
-					continue
-				}
-				for i < hi && table[i] != 0 {
-					i++
-				}
-				if i == hi {
-					left[p] = append(left[p], e)
-					continue
-				}
-				table[i] = e
-			}
+			left[p] = part(uint64(p)*span, min(uint64(p+1)*span, n))
 		})
 	}
 	wg.Wait()
 	for _, l := range left {
 		s.place(table, l)
 	}
+}
+
+// putBefore writes entry e to the first empty slot of table from i on,
+// if there is one before end.
+func putBefore(table []uint64, i, end, e uint64) bool {
+	for i < end && table[i] != 0 {
+		i++
+	}
+	if i == end {
+		return false
+	}
+	table[i] = e
+	return true
 }
 
 // growStaged doubles the staging table.
@@ -307,16 +317,47 @@ func (s *Store) find(table []uint64, packed []byte, h uint64) (i uint64, id uint
 }
 
 // resize moves the entries to a new table of size entries (a power of
-// two), visiting the old table in order so the writes to the new one
-// mostly run in order too, and publishes it.
-func (s *Store) resize(size int) {
+// two), on up to parts goroutines, and publishes it.
+func (s *Store) resize(size, parts int) {
 	old := s.table
 	table := make([]uint64, size)
 	adviseHuge(table)
 	s.grow = size / 10 * 7
-	s.place(table, old)
+	if parts <= 1 {
+		// In the old table's order, the writes to the new one mostly run
+		// in order too.
+		s.place(table, old)
+	} else {
+		s.growParts(table, old, parts)
+	}
 	s.table = table
 	s.tab.Store(&table)
+}
+
+// growParts moves the entries of old to table, a multiple of its size, on
+// parts goroutines. Each takes a range [lo, hi) of old: the entries there
+// whose probes start there too start, in table, in one of the copies of
+// the range [lo+k·len(old), hi+k·len(old)), which no other goroutine
+// writes, and each goroutine reads only its own range of old. The few
+// entries that do not fit, those moved past the start of their range by
+// their probe and those whose new probe would leave its copy, are placed
+// after the others.
+func (s *Store) growParts(table, old []uint64, parts int) {
+	mask, oldMask := uint64(len(table)-1), uint64(len(old)-1)
+	s.byParts(table, uint64(len(old)), parts, func(lo, hi uint64) (left []uint64) {
+		for _, e := range old[lo:hi] {
+			if e == 0 {
+				continue
+			}
+			i := s.home(e, mask)
+			h := i & oldMask
+			// The end of i's copy of the range.
+			if end := i - h + hi; h < lo || h >= hi || !putBefore(table, i, end, e) {
+				left = append(left, e)
+			}
+		}
+		return left
+	})
 }
 
 // home returns the index at which the probe for the state of entry e

@@ -177,10 +177,10 @@ func TestStoreHome(t *testing.T) {
 	}
 }
 
-// TestStoreCommitParts commits staged states on many goroutines, so that
-// many probes cross from one goroutine's part of the table into the next:
-// every state must be found, with the id Stage gave it, after the commit
-// and after the table grows.
+// TestStoreCommitParts commits staged states, and grows the table, on
+// many goroutines, so that many probes cross from one goroutine's part of
+// the table into the next: every state must be found, with the id Stage
+// gave it.
 func TestStoreCommitParts(t *testing.T) {
 	for _, parts := range []int{1, 2, 3, 64} {
 		s := NewStore(8)
@@ -190,7 +190,7 @@ func TestStoreCommitParts(t *testing.T) {
 				binary.LittleEndian.PutUint64(buf, uint64(round*5000+i)*0x9e3779b97f4a7c15)
 				s.Stage(buf, Hash(buf))
 			}
-			s.reserve()
+			s.reserve(1)
 			s.placeParts(s.table, s.staged, parts)
 			clear(s.staged)
 			s.nstaged = 0
@@ -202,8 +202,10 @@ func TestStoreCommitParts(t *testing.T) {
 				}
 			}
 			check("after the commit")
-			s.resize(2 * len(s.table))
-			check("after a resize")
+			s.resize(2*len(s.table), parts)
+			check("after the table doubles")
+			s.resize(4*len(s.table), parts)
+			check("after it grows fourfold")
 		}
 	}
 }

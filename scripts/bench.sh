@@ -493,7 +493,7 @@ Where the time goes (CPU profiles: \`go test ./protocols -run '^\$' -bench
 'Scale/4x1/workers=[12]\$' -benchtime 1x -cpuprofile ...\`, scale 4x1,
 measured 2026-12-05):
 
-- One worker, no reductions (4.4M states, 19M transitions, 6 to 7 s):
+- One worker, no reductions (4.4M states, 19M transitions, 6.5 to 7.6 s):
   the search takes nine tenths of the run, the hang check the rest. The
   breadth-first search records each state's successor ids as it goes
   (explore/edges.go, 26.3 bytes a state here: 110 MiB), and the hang
@@ -510,25 +510,28 @@ measured 2026-12-05):
   form takes about a third of the search (\`symmetry.apply\`,
   \`normalize\`, the sort of each class's CPUs); hash probes fall to
   13%, as the store is 20 times smaller.
-- Two workers: the whole 4x1 check runs 1.3 to 1.5 times faster than
-  with one (the table above; a profiled pair: 7.3 s and 5.4 s). The two
-  cores do 9.8 s of CPU work against one worker's 7.4 s. What the
-  parallel search adds: to number the new states as the sequential
-  search does, the coordinator merges the workers' candidates in order,
-  8M of them for 4.4M new states (successors not in the visited set as
-  the level began, less those equal to an earlier candidate of the same
-  chunk, which the worker finds itself); it stages a level's new states
-  in a table of their own and commits them to the table the workers
-  read when the level ends, 0.9 s of CPU in random writes that the
+- Two workers: the whole 4x1 check runs 1.2 to 1.6 times faster than
+  with one: 1.27 in the table above, a median of 1.42 over six pairs of
+  runs alternated on the same build (one worker 6.6 to 7.9 s, two 4.2
+  to 5.6 s). In a profiled pair the two cores did 9.8 s of CPU work
+  against one worker's 7.4 s. What the parallel search adds: to number
+  the new states as the sequential search does, the coordinator merges
+  the workers' candidates in order, 8M of them for 4.4M new states
+  (successors not in the visited set as the level began, less those
+  equal to an earlier candidate of the same chunk, which the worker
+  finds itself), about 1.1 s of CPU on one goroutine; it stages a
+  level's new states in a table of their own and commits them, at the
+  level's end, to the table the workers read, 0.5 s of CPU in random
+  writes (split between the workers, as is the table's growth) that the
   sequential search makes while its probe has the line in cache; and
-  the hang check runs on one goroutine. Until 2026-12-05 two workers
-  were barely faster than one (1.1 times): the workers' scratch vectors,
-  small allocations side by side, shared cache lines (now padded), and
-  the merge inserted into the table the workers were reading. The
-  probes themselves scale: \`BenchmarkStoreLookupReaders\` (state/)
-  looks up random states of a 4.4M-state store 1.6 to 2 times faster on
-  two goroutines than on one. Issue 5's 1.6 times for two workers is not
-  reached.
+  the hang check (0.5 to 0.7 s) runs on one goroutine. Until 2026-12-05
+  two workers were barely faster than one (1.1 times): the workers'
+  scratch vectors, small allocations side by side, shared cache lines
+  (now padded), and the merge inserted into the table the workers were
+  reading. The probes themselves scale: \`BenchmarkStoreLookupReaders\`
+  (state/) looks up random states of a 4.4M-state store 1.6 to 2 times
+  faster on two goroutines than on one. Issue 5's 1.6 times for two
+  workers is not reached.
 EOF
 	} >"$write"
 	echo "bench: wrote $write" >&2

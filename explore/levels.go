@@ -180,8 +180,8 @@ type worker struct {
 	atBound   bool
 	found     bool     // probe: a transition was found
 	view      *symView // its canonicalization, under symmetry
-	kept      *candIndex
-	panicked  any // a panic of the worker's goroutine, for the coordinator
+	kept      *candIndex // the candidates of its chunk, by state
+	panicked  any        // a panic of the worker's goroutine, for the coordinator
 
 	visitYield, probeYield func(uint32, []int32, error) bool
 	tryYield               func(uint32, []int32) bool

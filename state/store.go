@@ -32,7 +32,10 @@ const (
 // same time (Lookup, LookupHash, Get): a state's bytes are written before
 // its table entry is published, with an atomic store, and a grown table
 // or arena directory is published whole. A reader that runs beside an
-// insert either finds the new state, whole, or does not find it yet.
+// insert either finds the new state, whole, or does not find it yet. A
+// writer whose readers need not see a batch of new states until it ends,
+// as in a level of the parallel search, stages them instead (Stage) and
+// commits them when no reader runs (Commit).
 type Store struct {
 	// What the readers read: the arena and the table as published.
 	size  int  // packed state size in bytes

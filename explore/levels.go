@@ -178,8 +178,8 @@ type worker struct {
 	c         *chunk    // the chunk being expanded
 	pos       int       // the position of the state being expanded
 	atBound   bool
-	found     bool     // probe: a transition was found
-	view      *symView // its canonicalization, under symmetry
+	found     bool       // probe: a transition was found
+	view      *symView   // its canonicalization, under symmetry
 	kept      *candIndex // the candidates of its chunk, by state
 	panicked  any        // a panic of the worker's goroutine, for the coordinator
 

@@ -37,6 +37,9 @@ type edgeTable struct {
 	// fails holds the states with a failing transition, which are not
 	// violations when safety is not checked, and lead out of the graph.
 	fails bitset
+	// finished holds the states the System's Finisher says meet every
+	// goal, for the reach pass (reach.go).
+	finished bitset
 	// scratch collects the successors of the state being expanded.
 	scratch []uint32
 }
@@ -77,17 +80,16 @@ func (t *edgeTable) commit(succ []uint32) bool {
 }
 
 // fail records that state id has a failing transition.
-func (t *edgeTable) fail(id uint32) {
-	for int(id) >= 64*len(t.fails) {
-		t.fails = append(t.fails, 0)
-	}
-	t.fails.set(id)
-}
+func (t *edgeTable) fail(id uint32) { t.fails.grow(id).set(id) }
 
 // failed reports whether state id has a failing transition.
-func (t *edgeTable) failed(id uint32) bool {
-	return int(id) < 64*len(t.fails) && t.fails.has(id)
-}
+func (t *edgeTable) failed(id uint32) bool { return t.fails.holds(id) }
+
+// finish records that state id meets every goal.
+func (t *edgeTable) finish(id uint32) { t.finished.grow(id).set(id) }
+
+// isFinished reports whether state id meets every goal.
+func (t *edgeTable) isFinished(id uint32) bool { return t.finished.holds(id) }
 
 // succ returns the successors of state v.
 func (t *edgeTable) succ(v uint32) []uint32 {
@@ -115,5 +117,5 @@ func (t *edgeTable) bytes() int64 {
 	for _, b := range t.blocks {
 		n += int64(4 * cap(b))
 	}
-	return n + t.ends.bytes() + int64(24*cap(t.blocks)+8*cap(t.fails)+4*cap(t.scratch))
+	return n + t.ends.bytes() + int64(24*cap(t.blocks)+8*(cap(t.fails)+cap(t.finished))+4*cap(t.scratch))
 }

@@ -7,7 +7,9 @@ import "time"
 // nearest bad bottom SCC, Verified if there is none, or Incomplete if the
 // run is stopped during the check.
 //
-// It takes three steps:
+// When the search recorded the edges, and the System is a Finisher, it
+// first tries the reach pass (reach.go), which proves most models free
+// of hangs quickly. When that fails, it takes three steps:
 //   - an SCC pass (tarjan.go) over the stored states, which marks the
 //     states of every bottom SCC that misses a goal, reading the edges
 //     the search recorded (edges.go) or, where it recorded none, taking
@@ -18,11 +20,19 @@ import "time"
 //     to it (lasso.go).
 func (e *explorer) hang(live Liveness) Result {
 	start := time.Now()
+	defer func() { e.hangTime = time.Since(start) }()
+	if e.rec != nil && e.finisher != nil && !e.noReach {
+		sweeps, stop := e.allReachGood()
+		if stop != "" {
+			return incomplete(stop + " in the hang check")
+		}
+		if sweeps > 0 {
+			e.hangSweeps = sweeps
+			return Result{Verdict: Verified}
+		}
+	}
 	p := newSCCPass(e, live)
-	defer func() {
-		e.hangTime = time.Since(start)
-		e.hangBytes = p.peak
-	}()
+	defer func() { e.hangBytes = max(e.hangBytes, p.peak) }()
 	stop := p.run()
 	p.hold(0)
 	if stop != "" {

@@ -113,10 +113,11 @@ type chunk struct {
 	// the successors of the chunk's state i; fails lists the positions
 	// with a failing transition. candIDs holds the candidates' ids, for
 	// the merge.
-	succ    []int64
-	ends    []int32
-	fails   []int32
-	candIDs []uint32
+	succ     []int64
+	ends     []int32
+	fails    []int32
+	finished []int32
+	candIDs  []uint32
 	// done is set when the chunk is expanded (or skipped), for the
 	// coordinator, which merges the chunks in order as they are done.
 	done atomic.Bool
@@ -412,7 +413,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 	c.failAt, c.failLabel, c.failErr = -1, 0, nil
 	c.stopAt, c.stopErr = -1, nil
 	c.reduced = c.reduced[:0]
-	c.succ, c.ends, c.fails = c.succ[:0], c.ends[:0], c.fails[:0]
+	c.succ, c.ends, c.fails, c.finished = c.succ[:0], c.ends[:0], c.fails[:0], c.finished[:0]
 	w.c = c
 	w.kept.reset()
 	w.atBound = e.bound > 0 && ls.depth >= e.bound
@@ -456,8 +457,13 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 
 // expanded ends the record of the successors of the state expanded.
 func (w *worker) expanded() {
-	if w.ls.record {
-		w.c.ends = append(w.c.ends, int32(len(w.c.succ)))
+	if !w.ls.record {
+		return
+	}
+	c := w.c
+	c.ends = append(c.ends, int32(len(c.succ)))
+	if f := w.ls.e.finisher; f != nil && f.AllFinished(w.cur) {
+		c.finished = append(c.finished, int32(w.pos))
 	}
 }
 
@@ -686,6 +692,9 @@ func (ls *levelSearch) recordEdges(c *chunk) {
 	for _, p := range c.fails {
 		t.fail(ls.id(int(p)))
 	}
+	for _, p := range c.finished {
+		t.finish(ls.id(int(p)))
+	}
 	var from int32
 	for _, to := range c.ends {
 		t.scratch = t.scratch[:0]
@@ -798,7 +807,7 @@ func (ls *levelSearch) holdQueue() {
 	n := int64(4*(cap(ls.ids)+cap(ls.nextIDs)) + cap(ls.states) + cap(ls.nextStates))
 	for _, c := range ls.chunks {
 		n += int64(cap(c.packed)) + int64(cap(c.cands))*int64(unsafe.Sizeof(cand{})) +
-			int64(8*cap(c.succ)+4*(cap(c.ends)+cap(c.fails)+cap(c.candIDs)))
+			int64(8*cap(c.succ)+4*(cap(c.ends)+cap(c.fails)+cap(c.finished)+cap(c.candIDs)))
 	}
 	ls.e.queueBytes = max(ls.e.queueBytes, n)
 }

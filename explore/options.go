@@ -102,4 +102,7 @@ type Options struct {
 	// it does in fingerprint mode, instead of reading the edges the
 	// search recorded: for tests.
 	regenerate bool
+	// noReach makes the hang check skip the reach pass (reach.go) and
+	// run the SCC pass: for tests.
+	noReach bool
 }

@@ -87,7 +87,7 @@ func checkFingerprint(t *testing.T, name string, sys func() System, opt Options,
 		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Result{}, ignore...), equateErrors); diff != "" {
 			t.Fatalf("%s: fingerprint mode, %d workers: result (-exact +fingerprint):\n%s", name, workers, diff)
 		}
-		if diff := cmp.Diff(want.Stats, got.Stats, ignoreTiming); diff != "" {
+		if diff := cmp.Diff(want.Stats, got.Stats, ignoreTiming, ignoreSweeps); diff != "" {
 			t.Fatalf("%s: fingerprint mode, %d workers: stats (-exact +fingerprint):\n%s", name, workers, diff)
 		}
 		if p := state.MissProbability(got.Stats.States); got.Stats.MissProbability != p {

@@ -76,6 +76,14 @@ func (m *monitor) pollHang(done, states, stack int) (stop string) {
 	})
 }
 
+// pollReach is poll for the hang check's reach pass (reach.go), in its
+// sweep over states.
+func (m *monitor) pollReach(sweep, states int) (stop string) {
+	return m.report(func(elapsed float64) string {
+		return fmt.Sprintf("  hang check  sweep %d over %d states  %.1f s", sweep+1, states, elapsed)
+	})
+}
+
 // report samples the heap, prints the progress line that line formats
 // from the seconds elapsed, and returns why the run must stop, if it must.
 func (m *monitor) report(line func(elapsed float64) string) (stop string) {

@@ -96,6 +96,11 @@ type Stats struct {
 	HangCheck         time.Duration
 	HangBytes         int64
 	HangBytesPerState float64
+	// HangSweeps is the number of sweeps the hang check's reach pass took
+	// to show that every state reaches an end or a state where every
+	// goal is met, which proves that there is no hang (see Finisher); 0
+	// when the SCC pass decided.
+	HangSweeps int
 }
 
 // A Result is the outcome of a Run.

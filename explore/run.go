@@ -155,10 +155,16 @@ type explorer struct {
 	// rec records the successors of each state for the hang check, nil
 	// when it is not needed or kept (see edges.go).
 	rec *edgeTable
+	// finisher is the System's, when it has one and rec is kept: the
+	// search notes in rec the states that meet every goal.
+	finisher Finisher
 
 	// The hang check's, for Stats.
 	hangTime  time.Duration
 	hangBytes int64
+	// hangSweeps is Stats.HangSweeps; noReach is Options.noReach.
+	hangSweeps int
+	noReach    bool
 	// The level-synchronous search's, for Stats.
 	queueBytes int64
 }
@@ -176,6 +182,7 @@ func newExplorer(sys System, opt Options) *explorer {
 		bound:       max(0, opt.MaxDepth),
 		checks:      opt.Checks,
 		workers:     opt.Workers,
+		noReach:     opt.noReach,
 		chunkStates: chunkStates,
 		cur:         make([]int32, l.NumSlots()),
 		buf:         make([]byte, 0, l.PackedSize()),
@@ -210,6 +217,7 @@ func newExplorer(sys System, opt Options) *explorer {
 	}
 	if _, ok := sys.(Liveness); ok && !e.fp && opt.Search != DFS && e.checks&CheckHang != 0 && !opt.regenerate {
 		e.rec = &edgeTable{}
+		e.finisher, _ = sys.(Finisher)
 	}
 	e.buf = l.Pack(e.buf, e.initial())
 	if e.fp {
@@ -327,6 +335,9 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 func (e *explorer) expanded() {
 	if e.rec == nil {
 		return
+	}
+	if e.finisher != nil && e.finisher.AllFinished(e.cur) {
+		e.rec.finish(e.from)
 	}
 	if !e.rec.commit(e.rec.scratch) {
 		e.rec = nil // too many transitions: the hang check regenerates
@@ -494,6 +505,7 @@ func (e *explorer) stats(elapsed time.Duration) Stats {
 		PeakHeapBytes: e.mon.peakHeap,
 		HangCheck:     e.hangTime,
 		HangBytes:     e.hangBytes,
+		HangSweeps:    e.hangSweeps,
 		QueueBytes:    e.queueBytes,
 		Workers:       e.workers,
 	}

@@ -14,6 +14,10 @@ import (
 var ignoreTiming = cmpopts.IgnoreFields(Stats{}, "Elapsed", "StatesPerSec", "PeakHeapBytes", "StoreBytes", "BytesPerState",
 	"HangCheck", "HangBytes", "HangBytesPerState", "QueueBytes", "Workers", "MissProbability")
 
+// ignoreSweeps ignores whether the hang check's reach pass decided, which
+// only it and the edge table the search records in exact mode can.
+var ignoreSweeps = cmpopts.IgnoreFields(Stats{}, "HangSweeps")
+
 // counts returns the deterministic stats.
 func counts(states, transitions int64, depth int) Stats {
 	return Stats{States: states, Transitions: transitions, MaxDepth: depth}

@@ -73,6 +73,18 @@ type Liveness interface {
 	TransitionGoals(from []int32, label uint32) uint64
 }
 
+// Finisher is implemented by Liveness systems that can tell cheaply
+// whether a state meets every goal by itself. The breadth-first searches
+// then note those states as they expand them, and the hang check first
+// tries to prove that every state reaches one of them or an end, which
+// rules out a hang and takes a fraction of the SCC pass's time (see
+// reach.go). AllFinished must be safe for concurrent use, as the search's
+// workers call it, and agree with StateGoals: it reports whether
+// StateGoals(st) holds every goal of AllGoals.
+type Finisher interface {
+	AllFinished(st []int32) bool
+}
+
 // Reducer is implemented by systems that support partial-order reduction
 // (Options.POR): they can name, in a state, a private step, a transition
 // that is the only one its process (a CPU, in the model) has in the

@@ -419,3 +419,15 @@ func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
 func (b bitset) set(i uint32)      { b[i/64] |= 1 << (i % 64) }
 func (b bitset) clear(i uint32)    { b[i/64] &^= 1 << (i % 64) }
 func (b bitset) has(i uint32) bool { return b[i/64]&(1<<(i%64)) != 0 }
+
+// grow makes the bitset, which grows as its bits are set, hold bit i.
+func (b *bitset) grow(i uint32) bitset {
+	for int(i) >= 64*len(*b) {
+		*b = append(*b, 0)
+	}
+	return *b
+}
+
+// holds reports whether bit i is set in a bitset that grows as its bits
+// are set: one that does not reach i holds it unset.
+func (b bitset) holds(i uint32) bool { return int(i) < 64*len(b) && b.has(i) }

@@ -25,6 +25,18 @@ func (s *System) StateGoals(st []int32) uint64 {
 	return g
 }
 
+// AllFinished reports whether every CPU has finished in st: StateGoals(st)
+// is AllGoals. It implements explore.Finisher, and is safe for concurrent
+// use.
+func (s *System) AllFinished(st []int32) bool {
+	for cpu := range s.NCPU {
+		if !s.finished(st, cpu) {
+			return false
+		}
+	}
+	return true
+}
+
 // TransitionGoals sets the bit of the CPU whose step label is, taken from
 // from, a progress marker.
 func (s *System) TransitionGoals(from []int32, label uint32) uint64 {

@@ -27,6 +27,9 @@ func writeStats(w io.Writer, sys *model.System, res explore.Result, opt explore.
 	hang := "not run (a counterexample, a limit, or --check without hang)"
 	if s.HangCheck > 0 {
 		hang = fmt.Sprintf("%.3f s, %s held (%s)", s.HangCheck.Seconds(), mib(s.HangBytes), perState(s.HangBytes))
+		if s.HangSweeps > 0 {
+			hang += fmt.Sprintf("; every state can reach one where all CPUs have finished, or an end (%d sweeps)", s.HangSweeps)
+		}
 	}
 	lines := [][2]string{
 		{"states", fmt.Sprintf("%d", s.States)},

@@ -10,10 +10,7 @@ package explore
 // level has been checked for the shorter kinds, which costs only their
 // invariants and one transition each to rule out deadlock.
 func (e *explorer) bfs() Result {
-	yield := func(label uint32, next []int32, fail error) bool {
-		e.visit(label, next, fail)
-		return e.fail == nil && !e.full
-	}
+	yield := e.collect
 	e.take = yield
 	var found bool
 	probe := func(uint32, []int32, error) bool {
@@ -49,6 +46,7 @@ func (e *explorer) bfs() Result {
 			continue
 		}
 		if e.reduce(uint32(levelEnd)) {
+			e.flush()
 			if e.full {
 				break
 			}

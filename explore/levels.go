@@ -182,7 +182,13 @@ type worker struct {
 	found     bool       // probe: a transition was found
 	view      *symView   // its canonicalization, under symmetry
 	kept      *candIndex // the candidates of its chunk, by state
-	panicked  any        // a panic of the worker's goroutine, for the coordinator
+	// The successors of the state being expanded, pending (see flush);
+	// warmth keeps what state.Store.Warm returns.
+	pend       []pending
+	pendPacked []byte
+	pendHashes []uint64
+	warmth     uint64
+	panicked   any // a panic of the worker's goroutine, for the coordinator
 
 	visitYield, probeYield func(uint32, []int32, error) bool
 	tryYield               func(uint32, []int32) bool
@@ -447,6 +453,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 		}
 		before := c.transitions
 		e.sys.Successors(w.cur, w.visitYield)
+		w.flush()
 		if c.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(w.cur) {
 			c.stopAt = p
 			return
@@ -498,7 +505,9 @@ func (w *worker) load(p int) {
 }
 
 // visit handles a transition of the state being expanded, as
-// explorer.visit does but for the store, which it only reads.
+// explorer.visit does but for the store, which it only reads. It packs
+// and hashes the successor, and leaves it pending: flush looks up the
+// state's successors together, once it has them all.
 func (w *worker) visit(label uint32, next []int32, fail error) bool {
 	ls := w.ls
 	e := ls.e
@@ -519,33 +528,70 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 		return true
 	}
 	next = w.view.canon(next)
-	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
-	h := e.hash(w.buf)
-	if k, ok := w.kept.find(c, w.buf, h, ls.size); ok {
-		w.edgeCand(k)
-		return true
-	}
-	if id, ok := e.lookup(w.buf, h); ok {
-		w.edge(int64(id))
-		return true
-	}
-	if w.atBound {
-		// Nothing is stored from a level at the bound: the successor is
-		// one the sequential search would not find either.
-		c.cut = true
-		return true
-	}
-	w.keep(label, h)
+	n := len(w.pendPacked)
+	w.pendPacked = e.layout.Repack(w.pendPacked, w.curPacked, w.cur, next)
+	h := e.hash(w.pendPacked[n:])
+	w.pendHashes = append(w.pendHashes, h)
+	w.pend = append(w.pend, pending{label: label, trans: c.transitions})
 	return true
 }
 
-// keep makes the successor in w.buf, of hash h, a candidate of the chunk.
-func (w *worker) keep(label uint32, h uint64) {
+// A pending successor waits, in the worker or the sequential explorer,
+// for flush to look it up: its packed state and hash are at the same
+// index in pendPacked and pendHashes (the sequential search's failing
+// transitions, pending too, have none).
+type pending struct {
+	label uint32
+	trans int64 // the level search: the chunk's transitions up to and including this one
+	fail  error // the sequential search: the transition fails
+}
+
+// flush looks up the successors visit left pending, in order, and makes
+// the new ones candidates of the chunk. It first warms the cache with
+// the memory the lookups will read (state.Store.Warm): a lookup misses
+// the cache twice, on the table and on the stored state, and the
+// successors' misses then overlap instead of following each other.
+func (w *worker) flush() {
+	ls := w.ls
+	e := ls.e
+	c := w.c
+	if len(w.pend) == 0 {
+		return
+	}
+	if !e.fp {
+		w.warmth += e.store.Warm(w.pendHashes)
+	}
+	for i, p := range w.pend {
+		packed := w.pendPacked[i*ls.size : (i+1)*ls.size]
+		h := w.pendHashes[i]
+		if k, ok := w.kept.find(c, packed, h, ls.size); ok {
+			w.edgeCand(k)
+			continue
+		}
+		if id, ok := e.lookup(packed, h); ok {
+			w.edge(int64(id))
+			continue
+		}
+		if w.atBound {
+			// Nothing is stored from a level at the bound: the successor
+			// is one the sequential search would not find either.
+			c.cut = true
+			continue
+		}
+		w.keep(packed, p.label, h, p.trans)
+	}
+	w.pend, w.pendPacked, w.pendHashes = w.pend[:0], w.pendPacked[:0], w.pendHashes[:0]
+}
+
+// keep makes packed, of hash h, a candidate of the chunk: the successor
+// by label of the state being expanded, and the chunk's transition
+// number trans.
+func (w *worker) keep(packed []byte, label uint32, h uint64, trans int64) {
 	c := w.c
 	w.edge(-1)
 	w.kept.add(h, len(c.cands))
-	c.packed = append(c.packed, w.buf...)
-	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: c.transitions})
+	c.packed = append(c.packed, packed...)
+	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: trans})
 }
 
 // try is PrivateStep's callback: it takes the private step of the state
@@ -576,7 +622,7 @@ func (w *worker) try(label uint32, next []int32) bool {
 	}
 	c.transitions++
 	c.reduced = append(c.reduced, int32(w.pos))
-	w.keep(label, h)
+	w.keep(w.buf, label, h, c.transitions)
 	return true
 }
 

@@ -117,6 +117,12 @@ type explorer struct {
 	// take handles the private step reduce takes: the search loop's
 	// yield, which visits it (and pushes it, for DFS).
 	take func(uint32, []int32, error) bool
+	// The transitions collect left pending for flush, and what
+	// state.Store.Warm returned.
+	pend       []pending
+	pendPacked []byte
+	pendHashes []uint64
+	warmth     uint64
 
 	workers     int  // Options.Workers, resolved
 	chunkStates int  // the level-synchronous search's chunk size
@@ -306,8 +312,14 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 	}
 	next = e.view.canon(next)
 	e.buf = e.layout.Repack(e.buf[:0], e.curPacked, e.cur, next)
+	return e.visitPacked(label, e.buf, state.Hash(e.buf))
+}
+
+// visitPacked is visit for a successor packed, of hash h, and counted
+// in e.transitions.
+func (e *explorer) visitPacked(label uint32, packed []byte, h uint64) (id uint32, added bool) {
 	if e.atBound || e.store.Len() >= e.limit {
-		id, ok := e.store.Lookup(e.buf)
+		id, ok := e.store.LookupHash(packed, h)
 		switch {
 		case !ok && e.atBound:
 			e.cut = true
@@ -318,7 +330,7 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 		}
 		return 0, false
 	}
-	id, added = e.store.Insert(e.buf)
+	id, added = e.store.InsertHash(packed, h)
 	if added {
 		e.parent.push(e.from)
 		e.label.push(label)
@@ -328,6 +340,48 @@ func (e *explorer) visit(label uint32, next []int32, fail error) (id uint32, add
 		e.rec.scratch = append(e.rec.scratch, id)
 	}
 	return id, added
+}
+
+// collect is the breadth-first search's yield: it leaves the transition
+// pending, its successor packed and hashed, for flush, which visits the
+// state's transitions together once it has them all. It stops the
+// expansion at a failing transition that ends the search.
+func (e *explorer) collect(label uint32, next []int32, fail error) bool {
+	if fail != nil {
+		e.pend = append(e.pend, pending{label: label, fail: fail})
+		return e.checks&CheckSafety == 0 || e.atBound
+	}
+	next = e.view.canon(next)
+	n := len(e.pendPacked)
+	e.pendPacked = e.layout.Repack(e.pendPacked, e.curPacked, e.cur, next)
+	e.pendHashes = append(e.pendHashes, state.Hash(e.pendPacked[n:]))
+	e.pend = append(e.pend, pending{label: label})
+	return true
+}
+
+// flush visits the transitions collect left pending, in order, as visit
+// would have one by one, up to the first that ends the expansion. It
+// first warms the cache with the memory the inserts will read (see
+// worker.flush).
+func (e *explorer) flush() {
+	if len(e.pend) == 0 {
+		return
+	}
+	e.warmth += e.store.Warm(e.pendHashes)
+	size, k := e.layout.PackedSize(), 0
+	for _, p := range e.pend {
+		if p.fail != nil {
+			e.visit(p.label, nil, p.fail)
+		} else {
+			e.transitions++
+			e.visitPacked(p.label, e.pendPacked[k*size:(k+1)*size], e.pendHashes[k])
+			k++
+		}
+		if e.fail != nil || e.full {
+			break
+		}
+	}
+	e.pend, e.pendPacked, e.pendHashes = e.pend[:0], e.pendPacked[:0], e.pendHashes[:0]
 }
 
 // expanded records the successors visit has collected for the state
@@ -351,6 +405,7 @@ func (e *explorer) expanded() {
 func (e *explorer) expand(yield func(uint32, []int32, error) bool) (deadlock bool) {
 	before := e.transitions
 	e.sys.Successors(e.cur, yield)
+	e.flush()
 	return e.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur)
 }
 

@@ -102,3 +102,39 @@ func BenchmarkStoreGrow(b *testing.B) {
 	s.table, s.grow = old, grow
 	s.tab.Store(&old)
 }
+
+// BenchmarkStoreWarm looks up stored states at random in batches of 5, a
+// state's successors in the search, each batch looked up as it comes and
+// after Warm: the ratio is what warming the cache saves the search's
+// lookups.
+func BenchmarkStoreWarm(b *testing.B) {
+	s := bigStore()
+	for _, warm := range []bool{false, true} {
+		b.Run(fmt.Sprintf("warm=%v", warm), func(b *testing.B) {
+			const batches, batch = 1 << 18, 5
+			packed := make([]byte, 24*batch)
+			hs := make([]uint64, batch)
+			var sink uint64
+			for b.Loop() {
+				x := uint64(1)
+				for range batches {
+					for i := range batch {
+						x = x*6364136223846793005 + 1442695040888963407
+						p := bigState(packed[24*i:24*(i+1)], x>>32%4_400_000)
+						hs[i] = Hash(p)
+					}
+					if warm {
+						sink += s.Warm(hs)
+					}
+					for i := range batch {
+						if _, ok := s.LookupHash(packed[24*i:24*(i+1)], hs[i]); !ok {
+							panic("state not found")
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batches*batch), "ns/lookup")
+			_ = sink
+		})
+	}
+}

@@ -29,7 +29,7 @@ const (
 // the stored states.
 //
 // One goroutine inserts; others may look states up and get them at the
-// same time (Lookup, LookupHash, Get): a state's bytes are written before
+// same time (Lookup, LookupHash, Get, Warm): a state's bytes are written before
 // its table entry is published, with an atomic store, and a grown table
 // or arena directory is published whole. A reader that runs beside an
 // insert either finds the new state, whole, or does not find it yet. A
@@ -418,4 +418,30 @@ func (s *Store) appendState(packed []byte) {
 func (s *Store) publish() {
 	dir := s.chunks
 	s.dir.Store(&dir)
+}
+
+// Warm reads, for each hash in hs, the table entry where a lookup of it
+// starts, and the stored state that entry names if its hash matches, and
+// returns a value of no meaning. A lookup that misses the cache waits
+// for memory twice, for the entry and then for the state; the reads of
+// Warm do not depend on each other, so the memory system serves them
+// together, and the lookups that follow find them in the cache. The
+// caller keeps the result, so that the reads are not optimised away.
+// Warm is a reader, as LookupHash is.
+func (s *Store) Warm(hs []uint64) uint64 {
+	table := *s.tab.Load()
+	mask := uint64(len(table) - 1)
+	var sum uint64
+	for _, h := range hs {
+		sum += atomic.LoadUint64(&table[h&mask])
+	}
+	if s.size == 0 {
+		return sum
+	}
+	for _, h := range hs {
+		if e := atomic.LoadUint64(&table[h&mask]); e != 0 && e>>32 == h&math.MaxUint32 {
+			sum += uint64(s.Get(uint32(e) - 1)[0])
+		}
+	}
+	return sum
 }

@@ -209,3 +209,34 @@ func TestStoreCommitParts(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreWarm checks that Warm reads no more than it may: in an empty
+// store, in one of empty states, and in one whose table holds entries
+// whose hashes match and entries whose hashes do not; and that it
+// changes nothing a lookup sees.
+func TestStoreWarm(t *testing.T) {
+	empty := NewStore(0)
+	empty.Warm([]uint64{0, 1, ^uint64(0)})
+	if _, added := empty.Insert(nil); !added {
+		t.Fatal("empty state not added")
+	}
+	empty.Warm([]uint64{Hash(nil), 7})
+
+	s := NewStore(3)
+	var hs []uint64
+	for i := range byte(200) {
+		p := []byte{i, i + 1, i + 2}
+		s.Insert(p)
+		hs = append(hs, Hash(p), Hash(p)^1, Hash(p)+1<<40)
+	}
+	s.Warm(hs)
+	s.Warm(nil)
+	for i := range byte(200) {
+		if id, ok := s.Lookup([]byte{i, i + 1, i + 2}); !ok || id != uint32(i) {
+			t.Fatalf("state %d: got id %d, %v", i, id, ok)
+		}
+	}
+	if s.Len() != 200 {
+		t.Fatalf("Len = %d", s.Len())
+	}
+}

@@ -1,8 +1,11 @@
 package explore
 
-// columnShift sets a column's block size: 64Ki entries, 256 KiB.
+import "github.com/ipicheck/ipicheck/state"
+
+// columnShift sets a column's block size: 1Mi entries, 4 MiB, which is
+// worth backing with huge pages (state.AdviseHuge).
 const (
-	columnShift = 16
+	columnShift = 20
 	columnBlock = 1 << columnShift
 )
 
@@ -28,7 +31,9 @@ func (c *column) push(x uint32) {
 		if k == 0 {
 			size = 64
 		}
-		c.blocks = append(c.blocks, make([]uint32, size))
+		b := make([]uint32, size)
+		state.AdviseHuge(b)
+		c.blocks = append(c.blocks, b)
 	case i == len(c.blocks[k]):
 		grown := make([]uint32, min(columnBlock, 2*i))
 		copy(grown, c.blocks[k])

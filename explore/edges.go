@@ -1,6 +1,10 @@
 package explore
 
-import "math"
+import (
+	"math"
+
+	"github.com/ipicheck/ipicheck/state"
+)
 
 // The edge table: the successor ids of every state, recorded by the
 // breadth-first searches as they take the transitions, so that the hang
@@ -63,7 +67,9 @@ func (t *edgeTable) commit(succ []uint32) bool {
 			if len(t.blocks) == 0 {
 				size = 1024
 			}
-			t.blocks = append(t.blocks, make([]uint32, size))
+			b := make([]uint32, size)
+			state.AdviseHuge(b)
+			t.blocks = append(t.blocks, b)
 		}
 		b := t.blocks[k]
 		end := int(start&edgeBlockMask) + len(succ)

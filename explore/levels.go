@@ -156,6 +156,10 @@ type levelSearch struct {
 	merged int
 	failed bool
 	result *Result
+	// hashes is the merge's scratch for warm, and warmth keeps what
+	// state.Store.WarmStaged returns.
+	hashes []uint64
+	warmth uint64
 
 	// The next level, in fingerprint mode; nextFPs holds its states'
 	// fingerprints with partial-order reduction.
@@ -669,6 +673,9 @@ func (ls *levelSearch) mergeReady() {
 		if !ls.failed {
 			c.candIDs = c.candIDs[:0]
 			for k := range c.cands {
+				if k%mergeBatch == 0 && !e.fp {
+					ls.warm(c, k)
+				}
 				cd := &c.cands[k]
 				packed := c.packed[k*ls.size : (k+1)*ls.size]
 				if e.count() >= e.limit {
@@ -706,6 +713,22 @@ func (ls *levelSearch) mergeReady() {
 			return
 		}
 	}
+}
+
+// mergeBatch is the number of candidates whose lookups the merge warms
+// the cache for at a time (see warm).
+const mergeBatch = 16
+
+// warm warms the cache for the merge's lookups of the candidates of chunk
+// c from k on, mergeBatch of them, among the states staged in the level
+// (see state.Store.WarmStaged and worker.flush).
+func (ls *levelSearch) warm(c *chunk, k int) {
+	hs := ls.hashes[:0]
+	for _, cd := range c.cands[k:min(k+mergeBatch, len(c.cands))] {
+		hs = append(hs, cd.hash)
+	}
+	ls.warmth += ls.e.store.WarmStaged(hs)
+	ls.hashes = hs
 }
 
 // markReduced marks the states of chunk c expanded by their private step

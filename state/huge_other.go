@@ -2,5 +2,5 @@
 
 package state
 
-// adviseHuge does nothing where transparent huge pages do not exist.
-func adviseHuge[T any](s []T) {}
+// AdviseHuge does nothing where transparent huge pages do not exist.
+func AdviseHuge[T any](s []T) {}

@@ -324,7 +324,7 @@ func (s *Store) find(table []uint64, packed []byte, h uint64) (i uint64, id uint
 func (s *Store) resize(size, parts int) {
 	old := s.table
 	table := make([]uint64, size)
-	adviseHuge(table)
+	AdviseHuge(table)
 	s.grow = size / 10 * 7
 	if parts <= 1 {
 		// In the old table's order, the writes to the new one mostly run
@@ -400,7 +400,7 @@ func (s *Store) appendState(packed []byte) {
 		s.publish()
 	case k == len(s.chunks):
 		c := make([]byte, s.size<<s.shift)
-		adviseHuge(c)
+		AdviseHuge(c)
 		s.chunks = append(s.chunks, c)
 		s.publish()
 	case k == 0 && off+s.size > len(s.chunks[0]):
@@ -428,8 +428,19 @@ func (s *Store) publish() {
 // together, and the lookups that follow find them in the cache. The
 // caller keeps the result, so that the reads are not optimised away.
 // Warm is a reader, as LookupHash is.
-func (s *Store) Warm(hs []uint64) uint64 {
-	table := *s.tab.Load()
+func (s *Store) Warm(hs []uint64) uint64 { return s.warm(*s.tab.Load(), hs) }
+
+// WarmStaged is Warm for the lookups of Stage and LookupStaged, in the
+// states staged since the last Commit. Only the writer may call it.
+func (s *Store) WarmStaged(hs []uint64) uint64 {
+	if s.nstaged == 0 {
+		return 0
+	}
+	return s.warm(s.staged, hs)
+}
+
+// warm is Warm in table.
+func (s *Store) warm(table []uint64, hs []uint64) uint64 {
 	mask := uint64(len(table) - 1)
 	var sum uint64
 	for _, h := range hs {

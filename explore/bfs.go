@@ -1,5 +1,7 @@
 package explore
 
+import "github.com/ipicheck/ipicheck/state"
+
 // bfs explores breadth first. The store numbers states in the order they
 // are found, so it is the queue itself: level d is a contiguous range of
 // ids, and the states still to expand are those from the next id to Len.
@@ -10,15 +12,26 @@ package explore
 // level has been checked for the shorter kinds, which costs only their
 // invariants and one transition each to rule out deadlock.
 func (e *explorer) bfs() Result {
-	yield := e.collect
+	yield := e.collect // a method value allocates: once
 	e.take = yield
+	e.pipe = newPipeline()
+	// Visiting a state's transitions two states later (advance) would
+	// check and expand states past the one that reaches a state limit.
+	e.lag = e.limit == state.MaxStates
 	var found bool
 	probe := func(uint32, []int32, error) bool {
 		found = true
 		return false
 	}
 	depth, levelEnd := 0, 1
-	for id := 0; id < e.store.Len(); id++ {
+	for id := 0; ; id++ {
+		if id == levelEnd || id >= e.store.Len() {
+			// The transitions pending add states to the next level.
+			e.drainAll()
+			if e.full || id >= e.store.Len() {
+				break
+			}
+		}
 		if id == levelEnd {
 			if e.fail != nil {
 				break
@@ -27,11 +40,16 @@ func (e *explorer) bfs() Result {
 		}
 		if e.mon.due.Load() {
 			if why := e.mon.poll(e.store.Len(), e.store.Len()-id, e.deepest); why != "" {
+				e.drainAll()
 				return incomplete(why)
 			}
 		}
 		e.load(uint32(id), depth)
 		if err := e.check(); err != nil {
+			// The transitions pending come first, as they would have.
+			if e.drainAll(); e.full {
+				break
+			}
 			return e.invariant(err, uint32(id))
 		}
 		if e.fail != nil {
@@ -45,21 +63,19 @@ func (e *explorer) bfs() Result {
 			}
 			continue
 		}
-		if e.reduce(uint32(levelEnd)) {
-			e.flush()
-			if e.full {
-				break
+		e.pipe.gen.pos, e.pipe.gen.finished = id, e.isFinished()
+		if !e.reduce(uint32(levelEnd)) {
+			e.sys.Successors(e.cur, yield)
+			if len(e.pipe.gen.pend) == 0 && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur) {
+				if e.drainAll(); e.full {
+					break
+				}
+				return e.deadlock(uint32(id))
 			}
-			e.expanded()
-			continue
 		}
-		if e.expand(yield) {
-			return e.deadlock(uint32(id))
-		}
-		if e.full {
+		if e.advance(); e.full {
 			break
 		}
-		e.expanded()
 	}
 	if r, ok := e.end(); ok {
 		return r

@@ -156,10 +156,8 @@ type levelSearch struct {
 	merged int
 	failed bool
 	result *Result
-	// hashes is the merge's scratch for warm, and warmth keeps what
-	// state.Store.WarmStaged returns.
+	// hashes is the merge's scratch for warm.
 	hashes []uint64
-	warmth uint64
 
 	// The next level, in fingerprint mode; nextFPs holds its states'
 	// fingerprints with partial-order reduction.
@@ -186,13 +184,10 @@ type worker struct {
 	found     bool       // probe: a transition was found
 	view      *symView   // its canonicalization, under symmetry
 	kept      *candIndex // the candidates of its chunk, by state
-	// The successors of the state being expanded, pending (see flush);
-	// warmth keeps what state.Store.Warm returns.
-	pend       []pending
-	pendPacked []byte
-	pendHashes []uint64
-	warmth     uint64
-	panicked   any // a panic of the worker's goroutine, for the coordinator
+	// pipe holds the successors of the state being expanded, and of the
+	// two before, waiting for drain.
+	pipe     pipeline
+	panicked any // a panic of the worker's goroutine, for the coordinator
 
 	visitYield, probeYield func(uint32, []int32, error) bool
 	tryYield               func(uint32, []int32) bool
@@ -220,6 +215,7 @@ func (e *explorer) levels() Result {
 			buf:  make([]byte, 0, ls.size+len(cacheLinePad{})),
 			view: newSymView(e.sym, e.layout.NumSlots()),
 			kept: newCandIndex(),
+			pipe: newPipeline(),
 		}
 		if e.cov != nil {
 			w.cov = newCoverage(e.sys, e.checks)
@@ -426,6 +422,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 	c.succ, c.ends, c.fails, c.finished = c.succ[:0], c.ends[:0], c.fails[:0], c.finished[:0]
 	w.c = c
 	w.kept.reset()
+	w.pipe.gen.reset() // left by a chunk that ended at a deadlock
 	w.atBound = e.bound > 0 && ls.depth >= e.bound
 	for p := c.start; p < c.end; p++ {
 		w.pos = p
@@ -435,11 +432,13 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 				w.cov.cover(w.cur)
 			}
 			if err := e.sys.Check(w.cur); err != nil {
+				w.drainAll()
 				c.stopAt, c.stopErr = p, err
 				return
 			}
 		}
 		if checkOnly || c.failAt >= 0 {
+			w.drainAll()
 			if e.checks&CheckDeadlock == 0 {
 				continue
 			}
@@ -452,29 +451,48 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 			continue
 		}
 		if e.reducer != nil && !w.atBound && e.reducer.PrivateStep(w.cur, w.tryYield) {
-			w.expanded()
+			w.expanded(p, w.isFinished())
 			continue
 		}
 		before := c.transitions
+		w.pipe.gen.pos, w.pipe.gen.finished = p, w.isFinished()
 		e.sys.Successors(w.cur, w.visitYield)
-		w.flush()
 		if c.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(w.cur) {
+			w.drainAll()
 			c.stopAt = p
 			return
 		}
-		w.expanded()
+		// The state's successors are looked up two states later: the
+		// table entries they start at are loaded meanwhile, and then
+		// the states those name, while the worker generates the next
+		// states' successors.
+		if !e.fp {
+			e.store.Prefetch(w.pipe.gen.hashes)
+			e.store.Warm(w.pipe.mid.hashes)
+		}
+		w.drain(w.pipe.ready)
+		w.pipe.rotate()
 	}
+	w.drainAll()
 }
 
-// expanded ends the record of the successors of the state expanded.
-func (w *worker) expanded() {
+// isFinished reports whether the state being expanded meets every goal,
+// when the search records it (see Finisher).
+func (w *worker) isFinished() bool {
+	f := w.ls.e.finisher
+	return w.ls.record && f != nil && f.AllFinished(w.cur)
+}
+
+// expanded ends the record of the successors of the state at position
+// pos, which meets every goal if finished.
+func (w *worker) expanded(pos int, finished bool) {
 	if !w.ls.record {
 		return
 	}
 	c := w.c
 	c.ends = append(c.ends, int32(len(c.succ)))
-	if f := w.ls.e.finisher; f != nil && f.AllFinished(w.cur) {
-		c.finished = append(c.finished, int32(w.pos))
+	if finished {
+		c.finished = append(c.finished, int32(pos))
 	}
 }
 
@@ -510,7 +528,7 @@ func (w *worker) load(p int) {
 
 // visit handles a transition of the state being expanded, as
 // explorer.visit does but for the store, which it only reads. It packs
-// and hashes the successor, and leaves it pending: flush looks up the
+// and hashes the successor, and leaves it pending: drain looks up the
 // state's successors together, once it has them all.
 func (w *worker) visit(label uint32, next []int32, fail error) bool {
 	ls := w.ls
@@ -532,42 +550,35 @@ func (w *worker) visit(label uint32, next []int32, fail error) bool {
 		return true
 	}
 	next = w.view.canon(next)
-	n := len(w.pendPacked)
-	w.pendPacked = e.layout.Repack(w.pendPacked, w.curPacked, w.cur, next)
-	h := e.hash(w.pendPacked[n:])
-	w.pendHashes = append(w.pendHashes, h)
-	w.pend = append(w.pend, pending{label: label, trans: c.transitions})
+	b := w.pipe.gen
+	n := len(b.packed)
+	b.packed = e.layout.Repack(b.packed, w.curPacked, w.cur, next)
+	b.hashes = append(b.hashes, e.hash(b.packed[n:]))
+	b.pend = append(b.pend, pending{label: label, trans: c.transitions})
 	return true
 }
 
-// A pending successor waits, in the worker or the sequential explorer,
-// for flush to look it up: its packed state and hash are at the same
-// index in pendPacked and pendHashes (the sequential search's failing
-// transitions, pending too, have none).
-type pending struct {
-	label uint32
-	trans int64 // the level search: the chunk's transitions up to and including this one
-	fail  error // the sequential search: the transition fails
+// drainAll drains the batches waiting, in order.
+func (w *worker) drainAll() {
+	for _, b := range w.pipe.waiting() {
+		w.drain(b)
+	}
 }
 
-// flush looks up the successors visit left pending, in order, and makes
-// the new ones candidates of the chunk. It first warms the cache with
-// the memory the lookups will read (state.Store.Warm): a lookup misses
-// the cache twice, on the table and on the stored state, and the
-// successors' misses then overlap instead of following each other.
-func (w *worker) flush() {
+// drain looks up the successors of the state in batch b, if there is one,
+// in order, makes the new ones candidates of the chunk, and ends the
+// state's record. expandChunk drains a state's batch two states after it
+// generates it (see pipeline).
+func (w *worker) drain(b *batch) {
+	if b.pos < 0 {
+		return
+	}
 	ls := w.ls
 	e := ls.e
 	c := w.c
-	if len(w.pend) == 0 {
-		return
-	}
-	if !e.fp {
-		w.warmth += e.store.Warm(w.pendHashes)
-	}
-	for i, p := range w.pend {
-		packed := w.pendPacked[i*ls.size : (i+1)*ls.size]
-		h := w.pendHashes[i]
+	for i, p := range b.pend {
+		packed := b.packed[i*ls.size : (i+1)*ls.size]
+		h := b.hashes[i]
 		if k, ok := w.kept.find(c, packed, h, ls.size); ok {
 			w.edgeCand(k)
 			continue
@@ -582,20 +593,21 @@ func (w *worker) flush() {
 			c.cut = true
 			continue
 		}
-		w.keep(packed, p.label, h, p.trans)
+		w.keep(packed, p.label, h, p.trans, b.pos)
 	}
-	w.pend, w.pendPacked, w.pendHashes = w.pend[:0], w.pendPacked[:0], w.pendHashes[:0]
+	w.expanded(b.pos, b.finished)
+	b.reset()
 }
 
 // keep makes packed, of hash h, a candidate of the chunk: the successor
-// by label of the state being expanded, and the chunk's transition
+// by label of the state at position from, and the chunk's transition
 // number trans.
-func (w *worker) keep(packed []byte, label uint32, h uint64, trans int64) {
+func (w *worker) keep(packed []byte, label uint32, h uint64, trans int64, from int) {
 	c := w.c
 	w.edge(-1)
 	w.kept.add(h, len(c.cands))
 	c.packed = append(c.packed, packed...)
-	c.cands = append(c.cands, cand{hash: h, from: uint32(w.pos), label: label, trans: trans})
+	c.cands = append(c.cands, cand{hash: h, from: uint32(from), label: label, trans: trans})
 }
 
 // try is PrivateStep's callback: it takes the private step of the state
@@ -605,6 +617,8 @@ func (w *worker) try(label uint32, next []int32) bool {
 	ls := w.ls
 	e := ls.e
 	c := w.c
+	// The previous states' successors come first.
+	w.drainAll()
 	next = w.view.canon(next)
 	w.buf = e.layout.Repack(w.buf[:0], w.curPacked, w.cur, next)
 	h := e.hash(w.buf)
@@ -626,7 +640,7 @@ func (w *worker) try(label uint32, next []int32) bool {
 	}
 	c.transitions++
 	c.reduced = append(c.reduced, int32(w.pos))
-	w.keep(w.buf, label, h, c.transitions)
+	w.keep(w.buf, label, h, c.transitions, w.pos)
 	return true
 }
 
@@ -721,13 +735,13 @@ const mergeBatch = 16
 
 // warm warms the cache for the merge's lookups of the candidates of chunk
 // c from k on, mergeBatch of them, among the states staged in the level
-// (see state.Store.WarmStaged and worker.flush).
+// (see state.Store.WarmStaged and worker.drain).
 func (ls *levelSearch) warm(c *chunk, k int) {
 	hs := ls.hashes[:0]
 	for _, cd := range c.cands[k:min(k+mergeBatch, len(c.cands))] {
 		hs = append(hs, cd.hash)
 	}
-	ls.warmth += ls.e.store.WarmStaged(hs)
+	ls.e.store.WarmStaged(hs)
 	ls.hashes = hs
 }
 

@@ -117,12 +117,10 @@ type explorer struct {
 	// take handles the private step reduce takes: the search loop's
 	// yield, which visits it (and pushes it, for DFS).
 	take func(uint32, []int32, error) bool
-	// The transitions collect left pending for flush, and what
-	// state.Store.Warm returned.
-	pend       []pending
-	pendPacked []byte
-	pendHashes []uint64
-	warmth     uint64
+	// The breadth-first search's pending transitions (see advance); lag
+	// says it visits a state's two states later.
+	pipe pipeline
+	lag  bool
 
 	workers     int  // Options.Workers, resolved
 	chunkStates int  // the level-synchronous search's chunk size
@@ -343,54 +341,93 @@ func (e *explorer) visitPacked(label uint32, packed []byte, h uint64) (id uint32
 }
 
 // collect is the breadth-first search's yield: it leaves the transition
-// pending, its successor packed and hashed, for flush, which visits the
-// state's transitions together once it has them all. It stops the
+// pending in e.gen, its successor packed and hashed, for drain, which
+// visits a state's transitions together (see advance). It stops the
 // expansion at a failing transition that ends the search.
 func (e *explorer) collect(label uint32, next []int32, fail error) bool {
+	b := e.pipe.gen
 	if fail != nil {
-		e.pend = append(e.pend, pending{label: label, fail: fail})
-		return e.checks&CheckSafety == 0 || e.atBound
+		b.pend = append(b.pend, pending{label: label, fail: fail})
+		ends := e.checks&CheckSafety != 0 && !e.atBound
+		b.ends = b.ends || ends
+		return !ends
 	}
 	next = e.view.canon(next)
-	n := len(e.pendPacked)
-	e.pendPacked = e.layout.Repack(e.pendPacked, e.curPacked, e.cur, next)
-	e.pendHashes = append(e.pendHashes, state.Hash(e.pendPacked[n:]))
-	e.pend = append(e.pend, pending{label: label})
+	n := len(b.packed)
+	b.packed = e.layout.Repack(b.packed, e.curPacked, e.cur, next)
+	b.hashes = append(b.hashes, state.Hash(b.packed[n:]))
+	b.pend = append(b.pend, pending{label: label})
 	return true
 }
 
-// flush visits the transitions collect left pending, in order, as visit
-// would have one by one, up to the first that ends the expansion. It
-// first warms the cache with the memory the inserts will read (see
-// worker.flush).
-func (e *explorer) flush() {
-	if len(e.pend) == 0 {
+// advance ends the expansion of the state whose transitions collect left
+// in e.pipe.gen. With lag, it visits them two states later, as the level
+// search's workers do (see pipeline). Without lag, or when the state has
+// a failing transition that ends the search, which the next states must
+// know of, it visits all that is pending.
+func (e *explorer) advance() {
+	p := &e.pipe
+	if !e.lag || p.gen.ends {
+		e.store.Warm(p.gen.hashes)
+		e.drainAll()
+		e.drain(p.gen)
 		return
 	}
-	e.warmth += e.store.Warm(e.pendHashes)
+	e.store.Prefetch(p.gen.hashes)
+	e.store.Warm(p.mid.hashes)
+	e.drain(p.ready)
+	p.rotate()
+}
+
+// drainAll visits the transitions pending in the pipeline, in order.
+func (e *explorer) drainAll() {
+	for _, b := range e.pipe.waiting() {
+		e.drain(b)
+	}
+}
+
+// drain visits the transitions pending in b, in order, as visit would
+// have one by one, up to the first that ends the expansion, and then
+// records the state's successors. After a transition that reaches the
+// state limit, it drops them: the search ends there.
+func (e *explorer) drain(b *batch) {
+	if b.pos < 0 {
+		return
+	}
+	defer b.reset()
+	if e.full {
+		return
+	}
+	e.from = uint32(b.pos)
+	if b.reduced {
+		e.markReduced(e.from)
+	}
 	size, k := e.layout.PackedSize(), 0
-	for _, p := range e.pend {
+	for _, p := range b.pend {
 		if p.fail != nil {
 			e.visit(p.label, nil, p.fail)
 		} else {
 			e.transitions++
-			e.visitPacked(p.label, e.pendPacked[k*size:(k+1)*size], e.pendHashes[k])
+			e.visitPacked(p.label, b.packed[k*size:(k+1)*size], b.hashes[k])
 			k++
 		}
 		if e.fail != nil || e.full {
 			break
 		}
 	}
-	e.pend, e.pendPacked, e.pendHashes = e.pend[:0], e.pendPacked[:0], e.pendHashes[:0]
+	if !e.full {
+		e.expanded(b.finished)
+	}
 }
 
 // expanded records the successors visit has collected for the state
-// expanded, the next one in id order, in the edge table.
-func (e *explorer) expanded() {
+// expanded, the next one in id order, in the edge table; finished says
+// it meets every goal.
+func (e *explorer) expanded(finished bool) {
 	if e.rec == nil {
 		return
 	}
-	if e.finisher != nil && e.finisher.AllFinished(e.cur) {
+	if finished {
 		e.rec.finish(e.from)
 	}
 	if !e.rec.commit(e.rec.scratch) {
@@ -400,12 +437,17 @@ func (e *explorer) expanded() {
 	e.rec.scratch = e.rec.scratch[:0]
 }
 
+// isFinished reports whether the state being expanded meets every goal,
+// when the search records it (see Finisher).
+func (e *explorer) isFinished() bool {
+	return e.rec != nil && e.finisher != nil && e.finisher.AllFinished(e.cur)
+}
+
 // expand takes the transitions of the state being expanded, passing each
 // to yield, and reports whether the state is a deadlock to report.
 func (e *explorer) expand(yield func(uint32, []int32, error) bool) (deadlock bool) {
 	before := e.transitions
 	e.sys.Successors(e.cur, yield)
-	e.flush()
 	return e.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur)
 }
 
@@ -442,7 +484,11 @@ func (e *explorer) tryPrivate(label uint32, next []int32) bool {
 	if id, ok := e.store.Lookup(e.buf); ok && id < e.fresh {
 		return false
 	}
-	e.markReduced(e.from)
+	if e.pipe.gen != nil {
+		e.pipe.gen.reduced = true // marked when drained
+	} else {
+		e.markReduced(e.from)
+	}
 	e.take(label, next, nil)
 	return true
 }

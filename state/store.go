@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // MaxStates is the most states a Store holds: ids are uint32 and the hash
@@ -420,39 +421,48 @@ func (s *Store) publish() {
 	s.dir.Store(&dir)
 }
 
+// Prefetch starts loading, for each hash in hs, the table entry where a
+// lookup of it starts, and returns at once. A lookup that misses the
+// caches waits for memory twice, for the entry and then for the state it
+// names: a caller that has other work to do meanwhile calls Prefetch,
+// then Warm, then looks the states up, so that the waits overlap its
+// work and each other. Prefetch is a reader, as LookupHash is.
+func (s *Store) Prefetch(hs []uint64) {
+	table := *s.tab.Load()
+	mask := uint64(len(table) - 1)
+	for _, h := range hs {
+		prefetch(unsafe.Pointer(&table[h&mask]))
+	}
+}
+
 // Warm reads, for each hash in hs, the table entry where a lookup of it
-// starts, and the stored state that entry names if its hash matches, and
-// returns a value of no meaning. A lookup that misses the cache waits
-// for memory twice, for the entry and then for the state; the reads of
-// Warm do not depend on each other, so the memory system serves them
-// together, and the lookups that follow find them in the cache. The
-// caller keeps the result, so that the reads are not optimised away.
-// Warm is a reader, as LookupHash is.
-func (s *Store) Warm(hs []uint64) uint64 { return s.warm(*s.tab.Load(), hs) }
+// starts, and starts loading the stored state it names if their hashes
+// match (see Prefetch). The reads of the entries do not depend on each
+// other, so the memory system serves them together, where the lookups
+// would wait for each in turn. Warm is a reader, as LookupHash is.
+func (s *Store) Warm(hs []uint64) { s.warm(*s.tab.Load(), hs) }
 
 // WarmStaged is Warm for the lookups of Stage and LookupStaged, in the
 // states staged since the last Commit. Only the writer may call it.
-func (s *Store) WarmStaged(hs []uint64) uint64 {
-	if s.nstaged == 0 {
-		return 0
+func (s *Store) WarmStaged(hs []uint64) {
+	if s.nstaged > 0 {
+		s.warm(s.staged, hs)
 	}
-	return s.warm(s.staged, hs)
 }
 
 // warm is Warm in table.
-func (s *Store) warm(table []uint64, hs []uint64) uint64 {
+func (s *Store) warm(table []uint64, hs []uint64) {
 	mask := uint64(len(table) - 1)
-	var sum uint64
+	dir := *s.dir.Load()
 	for _, h := range hs {
-		sum += atomic.LoadUint64(&table[h&mask])
-	}
-	if s.size == 0 {
-		return sum
-	}
-	for _, h := range hs {
-		if e := atomic.LoadUint64(&table[h&mask]); e != 0 && e>>32 == h&math.MaxUint32 {
-			sum += uint64(s.Get(uint32(e) - 1)[0])
+		e := atomic.LoadUint64(&table[h&mask])
+		if e == 0 || e>>32 != h&math.MaxUint32 {
+			continue
+		}
+		// Get, without its bounds checks: the address is only a hint.
+		id := uint32(e) - 1
+		if k := int(id >> s.shift); k < len(dir) && len(dir[k]) > 0 {
+			prefetch(unsafe.Add(unsafe.Pointer(unsafe.SliceData(dir[k])), int(id&(1<<s.shift-1))*s.size))
 		}
 	}
-	return sum
 }

@@ -23,6 +23,9 @@ type batch struct {
 	// The sequential search: ends says a transition ends the search,
 	// reduced that the state is expanded by its private step alone.
 	ends, reduced bool
+	// A worker writes its batches on every transition: they must not
+	// share cache lines with another worker's.
+	_ cacheLinePad
 }
 
 // reset empties the batch.

@@ -493,45 +493,53 @@ Where the time goes (CPU profiles: \`go test ./protocols -run '^\$' -bench
 'Scale/4x1/workers=[12]\$' -benchtime 1x -cpuprofile ...\`, scale 4x1,
 measured 2026-12-05):
 
-- One worker, no reductions (4.4M states, 19M transitions, 6.5 to 7.6 s):
-  the search takes nine tenths of the run, the hang check the rest. The
-  breadth-first search records each state's successor ids as it goes
-  (explore/edges.go, 26.3 bytes a state here: 110 MiB), and the hang
-  check runs Tarjan's algorithm on them (0.5 to 0.7 s) instead of
-  taking every transition again. In the search, about 38% of the time
-  is the visited set's hash probes (\`state.(*Store).find\`): a 166 MiB
-  visited set (40 bytes a state with its table and parent links) probed
-  at random, so mostly cache misses; 10% repacking successors
-  (\`Layout.Repack\`), 5% unpacking states, 5% growing the hash table
-  (allocated with transparent huge pages where the kernel allows it),
-  and most of the rest the model's steps (a third of them in atomic
-  blocks). Successor generation does not allocate.
+- One worker, no reductions (4.4M states, 19M transitions, 4.5 to 5.7 s):
+  the hang check takes 3% of the run. The breadth-first search records
+  each state's successor ids as it goes (explore/edges.go, 22 bytes a
+  state here), and notes the states where every CPU has finished; the
+  hang check's reach pass (explore/reach.go) sweeps the recorded graph
+  to show that every state can reach one of those, which proves there
+  is no hang in 0.13 to 0.17 s, where Tarjan's algorithm over the same
+  graph took 0.5 to 0.7 s (it still decides when the reach pass cannot).
+  In the search, 31% of the time goes to the visited set's inserts: a
+  166 MiB set (40 bytes a state with its table and parent links) probed
+  at random. Each probe misses the caches twice, on the table and on
+  the stored state; the search generates a state's successors, starts
+  loading the table entries they hash to (a prefetch instruction,
+  state/prefetch_*.s), then the states those name, and inserts them
+  two states later (explore/batch.go), so the misses overlap each other
+  and the next states' work: with the reach pass, that took the check
+  from 7.6 s to 5 s (medians of alternated runs). Then 13%
+  repacking successors (\`Layout.Repack\`), 8% unpacking states, 6%
+  growing the hash table, 8% copying states into the arena and
+  successor ids into the edge table (mostly the first touch of fresh
+  memory, which this virtual machine makes slow: 64 MiB take 110 ms in
+  huge pages, 230 ms in 4 KiB pages, so the large blocks ask for huge
+  pages), and most of the rest the model's steps. Successor generation
+  does not allocate.
 - With \`--symmetry\` (195k classes, measured 2026-11-22): the canonical
   form takes about a third of the search (\`symmetry.apply\`,
   \`normalize\`, the sort of each class's CPUs); hash probes fall to
   13%, as the store is 20 times smaller.
-- Two workers: the whole 4x1 check runs 1.2 to 1.6 times faster than
-  with one: 1.27 in the table above, a median of 1.42 over six pairs of
-  runs alternated on the same build (one worker 6.6 to 7.9 s, two 4.2
-  to 5.6 s). In a profiled pair the two cores did 9.8 s of CPU work
-  against one worker's 7.4 s. What the parallel search adds: to number
-  the new states as the sequential search does, the coordinator merges
-  the workers' candidates in order, 8M of them for 4.4M new states
-  (successors not in the visited set as the level began, less those
-  equal to an earlier candidate of the same chunk, which the worker
-  finds itself), about 1.1 s of CPU on one goroutine; it stages a
+- Two workers: the whole 4x1 check runs 1.1 to 1.6 times faster than
+  with one, a median of 1.45 over six pairs of runs alternated on the
+  same build (one worker 4.5 to 5.7 s, two 3.3 to 3.9 s); see the table
+  above for this run. In a profiled pair the two cores did 6.5 s of CPU
+  work against one worker's 5 s. What the parallel search adds: to
+  number the new states as the sequential search does, the coordinator
+  merges the workers' candidates in order, 6.8M of them for 4.4M new
+  states (successors not in the visited set as the level began, less
+  those equal to an earlier candidate of the same chunk, which the
+  worker finds itself), 1 s of CPU on one goroutine; it stages a
   level's new states in a table of their own and commits them, at the
-  level's end, to the table the workers read, 0.5 s of CPU in random
-  writes (split between the workers, as is the table's growth) that the
-  sequential search makes while its probe has the line in cache; and
-  the hang check (0.5 to 0.7 s) runs on one goroutine. Until 2026-12-05
-  two workers were barely faster than one (1.1 times): the workers'
-  scratch vectors, small allocations side by side, shared cache lines
-  (now padded), and the merge inserted into the table the workers were
-  reading. The probes themselves scale: \`BenchmarkStoreLookupReaders\`
-  (state/) looks up random states of a 4.4M-state store 1.6 to 2 times
-  faster on two goroutines than on one. Issue 5's 1.6 times for two
-  workers is not reached.
+  level's end, to the table the workers read: 0.2 s of CPU in random
+  writes, which the sequential search makes while its probe has the
+  line in cache, and 0.4 s growing the table (split between the
+  workers). Issue 5's 1.6 times for two workers is not reached. The
+  build before the reach pass and the prefetching (4cd3414) measured
+  medians of 1.43 and 1.67 in two series of such pairs on 2026-12-05:
+  those changes sped up the sequential search more than the parallel
+  one (medians: one worker 7.6 s to 5 s, two 5.4 s to 3.5 s).
 EOF
 	} >"$write"
 	echo "bench: wrote $write" >&2

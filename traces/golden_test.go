@@ -42,6 +42,7 @@ var goldenCases = []struct {
 	{name: "hang", spec: "lost_wakeup.ipi", want: explore.Hang},
 	{name: "hang", spec: "lost_wakeup.ipi", json: true, want: explore.Hang},
 	{name: "hang_initial", spec: "spin_forever.ipi", want: explore.Hang},
+	{name: "hang_one_step", spec: "spin_masked.ipi", want: explore.Hang},
 	{name: "uncovered", spec: "vacuous.ipi", want: explore.Uncovered},
 	{name: "uncovered", spec: "vacuous.ipi", json: true, want: explore.Uncovered},
 	{name: "expect_mismatch", spec: "expect_mismatch.ipi", want: explore.Violation},

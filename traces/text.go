@@ -205,7 +205,7 @@ func (r *Report) rows() []row {
 	}
 	for _, s := range steps {
 		if len(r.Cycle) > 0 && s.N == r.Cycle[0].N {
-			rows = append(rows, row{cpu: -1, cell: []string{fmt.Sprintf("-- steps %d-%d repeat forever --", s.N, r.Cycle[len(r.Cycle)-1].N)}})
+			rows = append(rows, row{cpu: -1, cell: []string{repeatLine(s.N, r.Cycle[len(r.Cycle)-1].N)}})
 		}
 		st := stacks[s.CPU]
 		top := &st[len(st)-1]
@@ -702,4 +702,12 @@ func si(x float64) string {
 // mib formats a byte count in MiB.
 func mib(n uint64) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// repeatLine marks the start of a hang's cycle, steps first..last.
+func repeatLine(first, last int) string {
+	if first == last {
+		return fmt.Sprintf("-- step %d repeats forever --", first)
+	}
+	return fmt.Sprintf("-- steps %d-%d repeat forever --", first, last)
 }

@@ -28,7 +28,11 @@ func writeStats(w io.Writer, sys *model.System, res explore.Result, opt explore.
 	if s.HangCheck > 0 {
 		hang = fmt.Sprintf("%.3f s, %s held (%s)", s.HangCheck.Seconds(), mib(s.HangBytes), perState(s.HangBytes))
 		if s.HangSweeps > 0 {
-			hang += fmt.Sprintf("; every state can reach one where all CPUs have finished, or an end (%d sweeps)", s.HangSweeps)
+			sweeps := "sweeps"
+			if s.HangSweeps == 1 {
+				sweeps = "sweep"
+			}
+			hang += fmt.Sprintf("; every state can reach one where all CPUs have finished, or an end (%d %s)", s.HangSweeps, sweeps)
 		}
 	}
 	lines := [][2]string{

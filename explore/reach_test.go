@@ -118,8 +118,10 @@ func TestReachSweepBound(t *testing.T) {
 }
 
 // TestReachProtocols checks, on the real protocols, that the hang check
-// gives the same result with the reach pass as without it, and that the
-// pass proves the protocols whose runs all finish.
+// gives the same result with the reach pass as without it, with one
+// worker and two, with partial-order reduction, and with symmetry where
+// the spec allows it; and that the pass proves the protocols whose runs
+// all finish.
 func TestReachProtocols(t *testing.T) {
 	proved := 0
 	for _, pr := range protocolRuns {
@@ -128,12 +130,16 @@ func TestReachProtocols(t *testing.T) {
 		}
 		sys := loadProtocol(t, pr.file, pr.set)
 		name := fmt.Sprintf("%s %v", pr.file, pr.set)
-		for _, opt := range []Options{{}, {Workers: 2, parallel: true}} {
+		opts := []Options{{}, {Workers: 2, parallel: true}, {POR: true}}
+		if len(sys.SymmetryProblems()) == 0 {
+			opts = append(opts, Options{Symmetry: true}, Options{Symmetry: true, POR: true, Workers: 2, parallel: true})
+		}
+		for _, opt := range opts {
 			got := Run(context.Background(), sys, opt)
 			opt.noReach = true
 			want := Run(context.Background(), sys, opt)
 			if diff := cmp.Diff(want, got, ignoreTiming, equateErrors, ignoreSweeps); diff != "" {
-				t.Fatalf("%s, %d workers: result (-SCC pass +reach pass):\n%s", name, opt.Workers, diff)
+				t.Fatalf("%s, %+v: result (-SCC pass +reach pass):\n%s", name, opt, diff)
 			}
 			if got.Stats.HangSweeps > 0 {
 				proved++

@@ -22,8 +22,9 @@ import "math/bits"
 // it expands them, so the pass unpacks no state. It marks the states that
 // reach a good state by sweeping those not marked yet in decreasing id
 // order, until a sweep marks none: the breadth-first ids make most edges
-// go to greater ids, so the first sweep marks most of the states of a
-// model whose runs all finish, and the next ones few. A sweep reads each
+// go to greater ids, so a sweep carries the marks back along long paths
+// at once, and a few sweeps do (8 for the 4.4M states of scale 4x1, the
+// first marking a fifth of them, the last 64 states). A sweep reads each
 // state's successors from the edge table, in order, and one bit per
 // successor, from a bitset small enough for the cache: the pass takes a
 // fraction of the SCC pass's time. When it cannot mark every state (a

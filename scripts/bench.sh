@@ -499,7 +499,7 @@ measured 2026-12-05):
   state here), and notes the states where every CPU has finished; the
   hang check's reach pass (explore/reach.go) sweeps the recorded graph
   to show that every state can reach one of those, which proves there
-  is no hang in 0.13 to 0.17 s, where Tarjan's algorithm over the same
+  is no hang in 0.13 to 0.25 s, where Tarjan's algorithm over the same
   graph took 0.5 to 0.7 s (it still decides when the reach pass cannot).
   In the search, 31% of the time goes to the visited set's inserts: a
   166 MiB set (40 bytes a state with its table and parent links) probed

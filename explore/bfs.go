@@ -66,7 +66,7 @@ func (e *explorer) bfs() Result {
 		e.pipe.gen.pos, e.pipe.gen.finished = id, e.isFinished()
 		if !e.reduce(uint32(levelEnd)) {
 			e.sys.Successors(e.cur, yield)
-			if len(e.pipe.gen.pend) == 0 && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur) {
+			if e.isDeadlock(e.cur, len(e.pipe.gen.pend) > 0) {
 				if e.drainAll(); e.full {
 					break
 				}

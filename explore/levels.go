@@ -457,7 +457,7 @@ func (w *worker) expandChunk(c *chunk, checkOnly bool) {
 		before := c.transitions
 		w.pipe.gen.pos, w.pipe.gen.finished = p, w.isFinished()
 		e.sys.Successors(w.cur, w.visitYield)
-		if c.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(w.cur) {
+		if e.isDeadlock(w.cur, c.transitions > before) {
 			w.drainAll()
 			c.stopAt = p
 			return

@@ -448,7 +448,14 @@ func (e *explorer) isFinished() bool {
 func (e *explorer) expand(yield func(uint32, []int32, error) bool) (deadlock bool) {
 	before := e.transitions
 	e.sys.Successors(e.cur, yield)
-	return e.transitions == before && e.checks&CheckDeadlock != 0 && !e.sys.Done(e.cur)
+	return e.isDeadlock(e.cur, e.transitions > before)
+}
+
+// isDeadlock reports whether state cur, which has a transition if moved,
+// is a deadlock the search reports: no transition, not Done, and
+// deadlocks checked.
+func (e *explorer) isDeadlock(cur []int32, moved bool) bool {
+	return !moved && e.checks&CheckDeadlock != 0 && !e.sys.Done(cur)
 }
 
 // reduce tries to expand the state being expanded by its private step

@@ -40,19 +40,16 @@ import (
 // the sequential search: the tests compare them.
 //
 // The visited set has one writer, the merge, and lock-free readers, the
-// workers' lookups. In exact mode the merge stages the level's new states
-// (state.Store.Stage) in a table the workers do not read, and commits
-// them to the one they read at the end of the level, when the workers
-// wait: a worker misses the states of the next level merged so far, which
-// only makes more candidates, and the merge looks a candidate up only
-// among the level's staged states, which the worker could not see. The
-// table the workers read then does not change under them, and the merge
-// writes no line of it that their cores hold. (In fingerprint mode the
-// merge inserts into the set they read, publishing each entry with an
-// atomic store.) A set that the workers inserted into, sharded or
-// lock-free, would number the states in the order the inserts happen to
-// win, and need a renumbering pass to make the ids, the parents and the
-// traces deterministic.
+// workers' lookups: the merge publishes each new state with an atomic
+// store of its entry (state.Store), so a worker finds it whole or not at
+// all, and the merge looks each candidate up again as it stores it. A
+// set that the workers inserted into, sharded or lock-free, would number
+// the states in the order the inserts happen to win, and need a
+// renumbering pass to make the ids, the parents and the traces
+// deterministic. (The merge once staged a level's states in a table of
+// their own and moved them to the workers' at the level's end: the
+// second table write cost more than the merge's probes of the large
+// table save.)
 //
 // In fingerprint mode the store holds no states, so the level and the
 // next are kept whole in queues; the merge appends each new state to the
@@ -243,12 +240,6 @@ func (ls *levelSearch) level() (r Result, done bool) {
 	if ls.why == "" && ls.result == nil {
 		// The chunks the coordinator has not merged while it expanded.
 		ls.mergeReady()
-	}
-	if !ls.e.fp {
-		// The workers wait for the next level: the states the merge
-		// staged go to the table they read, for them and for whatever
-		// follows the search.
-		ls.e.store.Commit(len(ls.workers))
 	}
 	if ls.why != "" {
 		return incomplete(ls.why), true
@@ -693,7 +684,7 @@ func (ls *levelSearch) mergeReady() {
 				cd := &c.cands[k]
 				packed := c.packed[k*ls.size : (k+1)*ls.size]
 				if e.count() >= e.limit {
-					id, ok := ls.lookup(packed, cd.hash)
+					id, ok := e.lookup(packed, cd.hash)
 					if !ok {
 						e.transitions += cd.trans
 						ls.markReduced(c, int(cd.from))
@@ -734,14 +725,14 @@ func (ls *levelSearch) mergeReady() {
 const mergeBatch = 16
 
 // warm warms the cache for the merge's lookups of the candidates of chunk
-// c from k on, mergeBatch of them, among the states staged in the level
-// (see state.Store.WarmStaged and worker.drain).
+// c from k on, mergeBatch of them (see state.Store.Warm and
+// worker.drain).
 func (ls *levelSearch) warm(c *chunk, k int) {
 	hs := ls.hashes[:0]
 	for _, cd := range c.cands[k:min(k+mergeBatch, len(c.cands))] {
 		hs = append(hs, cd.hash)
 	}
-	ls.e.store.WarmStaged(hs)
+	ls.e.store.Warm(hs)
 	ls.hashes = hs
 }
 
@@ -800,10 +791,9 @@ func (ls *levelSearch) insert(c *chunk, packed []byte, cd *cand) {
 	e := ls.e
 	from := ls.id(int(cd.from))
 	if !e.fp {
-		// The workers looked the candidate up, and missed it, in the
-		// store as of the level's start: the merge stages the level's
-		// states, and the workers see them from the next level on.
-		id, added := e.store.Stage(packed, cd.hash)
+		// The worker missed the candidate, but the merge may have
+		// stored it since, from an earlier chunk.
+		id, added := e.store.InsertHash(packed, cd.hash)
 		if added {
 			e.parent.push(from)
 			e.label.push(cd.label)
@@ -834,16 +824,6 @@ func (ls *levelSearch) insert(c *chunk, packed []byte, cd *cand) {
 		ls.nextStates = append(ls.nextStates, packed...)
 		e.deepest = ls.depth + 1
 	}
-}
-
-// lookup is the merge's explorer.lookup: it also finds the states the
-// merge has staged in the level.
-func (ls *levelSearch) lookup(packed []byte, h uint64) (id uint32, ok bool) {
-	e := ls.e
-	if id, ok = e.lookup(packed, h); ok || e.fp {
-		return id, ok
-	}
-	return e.store.LookupStaged(packed, h)
 }
 
 // grow grows the fingerprint set and renumbers the ids held.

@@ -57,47 +57,13 @@ func BenchmarkStoreLookupReaders(b *testing.B) {
 	}
 }
 
-// BenchmarkStorePlace moves entries into a table as Commit does: the
-// 300k states of a level, staged, into the table of the 4.1M states
-// before them, on one goroutine and two. The staged entries come in no
-// order of the big table, so most writes miss the caches.
-func BenchmarkStorePlace(b *testing.B) {
-	const before, level = 4_100_000, 300_000
-	s := NewStore(24)
-	p := make([]byte, 24)
-	for i := range uint64(before) {
-		s.Insert(bigState(p, i))
-	}
-	for i := range uint64(level) {
-		s.Stage(bigState(p, before+i), Hash(p))
-	}
-	s.reserve(1)
-	main := append([]uint64(nil), s.table...)
-	for _, parts := range []int{1, 2} {
-		b.Run(fmt.Sprintf("parts=%d", parts), func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				copy(s.table, main)
-				b.StartTimer()
-				s.placeParts(s.table, s.staged, parts)
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*level), "ns/entry")
-		})
-	}
-}
-
-// BenchmarkStoreGrow doubles the table of a store of 4.4M states, on one
-// goroutine and two.
+// BenchmarkStoreGrow doubles the table of a store of 4.4M states.
 func BenchmarkStoreGrow(b *testing.B) {
 	s := bigStore()
 	old, grow := s.table, s.grow
-	for _, parts := range []int{1, 2} {
-		b.Run(fmt.Sprintf("parts=%d", parts), func(b *testing.B) {
-			for b.Loop() {
-				s.table = old
-				s.resize(2*len(old), parts)
-			}
-		})
+	for b.Loop() {
+		s.table = old
+		s.resize(2 * len(old))
 	}
 	s.table, s.grow = old, grow
 	s.tab.Store(&old)

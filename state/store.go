@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -30,13 +29,11 @@ const (
 // the stored states.
 //
 // One goroutine inserts; others may look states up and get them at the
-// same time (Lookup, LookupHash, Get, Warm): a state's bytes are written before
-// its table entry is published, with an atomic store, and a grown table
-// or arena directory is published whole. A reader that runs beside an
-// insert either finds the new state, whole, or does not find it yet. A
-// writer whose readers need not see a batch of new states until it ends,
-// as in a level of the parallel search, stages them instead (Stage) and
-// commits them when no reader runs (Commit).
+// same time (Lookup, LookupHash, Get, Prefetch, Warm): a state's bytes
+// are written before its table entry is published, with an atomic store,
+// and a grown table or arena directory is published whole. A reader that
+// runs beside an insert either finds the new state, whole, or does not
+// find it yet.
 type Store struct {
 	// What the readers read: the arena and the table as published.
 	size  int  // packed state size in bytes
@@ -54,10 +51,6 @@ type Store struct {
 	// and published in tab for readers.
 	table []uint64
 	grow  int // n at which the table doubles (load 0.7)
-	// staged holds the entries of the states added by Stage since the
-	// last Commit: the writer's alone, readers never see it.
-	staged  []uint64
-	nstaged int
 }
 
 // NewStore returns an empty store for packed states of packedSize bytes.
@@ -70,7 +63,7 @@ func NewStore(packedSize int) *Store {
 		s.shift = uint(bits.Len(uint(max(1, chunkBytes/packedSize)))) - 1
 	}
 	s.dir.Store(&s.chunks)
-	s.resize(minTableSize, 1)
+	s.resize(minTableSize)
 	return s
 }
 
@@ -102,11 +95,8 @@ func (s *Store) InsertHash(packed []byte, h uint64) (id uint32, added bool) {
 	if len(packed) != s.size {
 		s.hash(packed) // panics
 	}
-	if s.nstaged > 0 {
-		panic("state: Insert with staged states: Commit first")
-	}
 	if s.n >= s.grow {
-		s.resize(2*len(s.table), 1)
+		s.resize(2 * len(s.table))
 	}
 	i, id, ok := s.find(s.table, packed, h)
 	if ok {
@@ -135,146 +125,11 @@ func (s *Store) LookupHash(packed []byte, h uint64) (id uint32, ok bool) {
 
 // Bytes returns the memory the store holds: arena and tables.
 func (s *Store) Bytes() int64 {
-	n := int64(8*(cap(s.table)+cap(s.staged)) + 24*cap(s.chunks))
+	n := int64(8*cap(s.table) + 24*cap(s.chunks))
 	for _, c := range s.chunks {
 		n += int64(cap(c))
 	}
 	return n
-}
-
-// Stage is InsertHash for the writer of a store whose readers look
-// states up meanwhile, as the workers of a parallel search level do while
-// its coordinator adds the states they found. The caller must know that
-// packed is not in the table as of the last Commit (a reader looked it up
-// since, and missed it): Stage looks for it only among the states staged
-// since, in a table of their own that no reader sees, and the state joins
-// the readers' table at the next Commit. Until then readers do not find
-// it; Get does.
-//
-// The readers' table then stays unchanged while they read it, so the
-// writer neither takes its cache lines from their cores nor needs atomic
-// stores, and its probes run in a table of one level's states, which
-// caches well: on the parallel search this halves the merge's time.
-func (s *Store) Stage(packed []byte, h uint64) (id uint32, added bool) {
-	if len(packed) != s.size {
-		s.hash(packed) // panics
-	}
-	if s.staged == nil {
-		s.staged = make([]uint64, minTableSize)
-	}
-	if 2*(s.nstaged+1) > len(s.staged) {
-		s.growStaged()
-	}
-	i, id, ok := s.find(s.staged, packed, h)
-	if ok {
-		return id, false
-	}
-	id = s.add(packed)
-	s.staged[i] = entry(h, id)
-	s.nstaged++
-	return id, true
-}
-
-// LookupStaged returns the id of the state equal to packed among those
-// staged since the last Commit. Only the writer may call it.
-func (s *Store) LookupStaged(packed []byte, h uint64) (id uint32, ok bool) {
-	if len(packed) != s.size {
-		s.hash(packed) // panics
-	}
-	if s.nstaged == 0 {
-		return 0, false
-	}
-	_, id, ok = s.find(s.staged, packed, h)
-	return id, ok
-}
-
-// Commit moves the states staged since the last Commit to the readers'
-// table, on up to parts goroutines. No reader may run meanwhile: it
-// writes the table without atomic stores, and the caller's
-// synchronization with the readers publishes it.
-func (s *Store) Commit(parts int) {
-	if s.nstaged == 0 {
-		return
-	}
-	s.reserve(parts)
-	s.placeParts(s.table, s.staged, min(parts, s.nstaged/minCommitPart))
-	clear(s.staged)
-	s.nstaged = 0
-}
-
-// reserve grows the table, if need be, to hold all the states, on up to
-// parts goroutines.
-func (s *Store) reserve(parts int) {
-	if s.n <= s.grow {
-		return
-	}
-	size := 2 * len(s.table)
-	for s.n > size/10*7 {
-		size *= 2
-	}
-	s.resize(size, min(parts, len(s.table)/minCommitPart))
-}
-
-// minCommitPart is the fewest staged states worth a goroutine of Commit.
-const minCommitPart = 1 << 14
-
-// placeParts is place on parts goroutines, each of which writes the
-// entries whose probes start and end in its own range of table; the few
-// whose probes cross into the next range are placed after them.
-func (s *Store) placeParts(table, from []uint64, parts int) {
-	if parts <= 1 {
-		s.place(table, from)
-		return
-	}
-	mask := uint64(len(table) - 1)
-	s.byParts(table, uint64(len(table)), parts, func(lo, hi uint64) (left []uint64) {
-		for _, e := range from {
-			if e == 0 {
-				continue
-			}
-			if i := s.home(e, mask); i >= lo && i < hi && !putBefore(table, i, hi, e) {
-				left = append(left, e)
-			}
-		}
-		return left
-	})
-}
-
-// byParts runs part on parts goroutines, one for each of parts ranges
-// [lo, hi) that cut [0, n), then places in table the entries they left.
-func (s *Store) byParts(table []uint64, n uint64, parts int, part func(lo, hi uint64) (left []uint64)) {
-	span := (n + uint64(parts) - 1) / uint64(parts)
-	left := make([][]uint64, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Go(func() {
-			left[p] = part(uint64(p)*span, min(uint64(p+1)*span, n))
-		})
-	}
-	wg.Wait()
-	for _, l := range left {
-		s.place(table, l)
-	}
-}
-
-// putBefore writes entry e to the first empty slot of table from i on,
-// if there is one before end.
-func putBefore(table []uint64, i, end, e uint64) bool {
-	for i < end && table[i] != 0 {
-		i++
-	}
-	if i == end {
-		return false
-	}
-	table[i] = e
-	return true
-}
-
-// growStaged doubles the staging table.
-func (s *Store) growStaged() {
-	old := s.staged
-	s.staged = make([]uint64, 2*len(old))
-	s.place(s.staged, old)
 }
 
 // place adds the entries of from, 0 for none, to table, whose states are
@@ -321,47 +176,17 @@ func (s *Store) find(table []uint64, packed []byte, h uint64) (i uint64, id uint
 }
 
 // resize moves the entries to a new table of size entries (a power of
-// two), on up to parts goroutines, and publishes it.
-func (s *Store) resize(size, parts int) {
+// two), and publishes it.
+func (s *Store) resize(size int) {
 	old := s.table
 	table := make([]uint64, size)
 	AdviseHuge(table)
 	s.grow = size / 10 * 7
-	if parts <= 1 {
-		// In the old table's order, the writes to the new one mostly run
-		// in order too.
-		s.place(table, old)
-	} else {
-		s.growParts(table, old, parts)
-	}
+	// In the old table's order, the writes to the new one mostly run in
+	// order too.
+	s.place(table, old)
 	s.table = table
 	s.tab.Store(&table)
-}
-
-// growParts moves the entries of old to table, a multiple of its size, on
-// parts goroutines. Each takes a range [lo, hi) of old: the entries there
-// whose probes start there too start, in table, in one of the copies of
-// the range [lo+k·len(old), hi+k·len(old)), which no other goroutine
-// writes, and each goroutine reads only its own range of old. The few
-// entries that do not fit, those moved past the start of their range by
-// their probe and those whose new probe would leave its copy, are placed
-// after the others.
-func (s *Store) growParts(table, old []uint64, parts int) {
-	mask, oldMask := uint64(len(table)-1), uint64(len(old)-1)
-	s.byParts(table, uint64(len(old)), parts, func(lo, hi uint64) (left []uint64) {
-		for _, e := range old[lo:hi] {
-			if e == 0 {
-				continue
-			}
-			i := s.home(e, mask)
-			h := i & oldMask
-			// The end of i's copy of the range.
-			if end := i - h + hi; h < lo || h >= hi || !putBefore(table, i, end, e) {
-				left = append(left, e)
-			}
-		}
-		return left
-	})
 }
 
 // home returns the index at which the probe for the state of entry e
@@ -441,14 +266,6 @@ func (s *Store) Prefetch(hs []uint64) {
 // other, so the memory system serves them together, where the lookups
 // would wait for each in turn. Warm is a reader, as LookupHash is.
 func (s *Store) Warm(hs []uint64) { s.warm(*s.tab.Load(), hs) }
-
-// WarmStaged is Warm for the lookups of Stage and LookupStaged, in the
-// states staged since the last Commit. Only the writer may call it.
-func (s *Store) WarmStaged(hs []uint64) {
-	if s.nstaged > 0 {
-		s.warm(s.staged, hs)
-	}
-}
 
 // warm is Warm in table.
 func (s *Store) warm(table []uint64, hs []uint64) {

@@ -177,39 +177,6 @@ func TestStoreHome(t *testing.T) {
 	}
 }
 
-// TestStoreCommitParts commits staged states, and grows the table, on
-// many goroutines, so that many probes cross from one goroutine's part of
-// the table into the next: every state must be found, with the id Stage
-// gave it.
-func TestStoreCommitParts(t *testing.T) {
-	for _, parts := range []int{1, 2, 3, 64} {
-		s := NewStore(8)
-		buf := make([]byte, 8)
-		for round := range 3 {
-			for i := range 5000 {
-				binary.LittleEndian.PutUint64(buf, uint64(round*5000+i)*0x9e3779b97f4a7c15)
-				s.Stage(buf, Hash(buf))
-			}
-			s.reserve(1)
-			s.placeParts(s.table, s.staged, parts)
-			clear(s.staged)
-			s.nstaged = 0
-			check := func(what string) {
-				for id := range s.Len() {
-					if got, ok := s.Lookup(s.Get(uint32(id))); !ok || got != uint32(id) {
-						t.Fatalf("%d parts, round %d, %s: state %d found as %d, %v", parts, round, what, id, got, ok)
-					}
-				}
-			}
-			check("after the commit")
-			s.resize(2*len(s.table), parts)
-			check("after the table doubles")
-			s.resize(4*len(s.table), parts)
-			check("after it grows fourfold")
-		}
-	}
-}
-
 // TestStoreWarm checks that Warm reads no more than it may: in an empty
 // store, in one of empty states, and in one whose table holds entries
 // whose hashes match and entries whose hashes do not; and that it

@@ -11,6 +11,10 @@ import "bytes"
 // candidates in five on the scale protocol. A successor found there is a
 // candidate the sequential search stores at its first occurrence, and the
 // merge of this one would only find it stored.
+//
+// Each worker writes its own on every candidate, so it is a field of the
+// worker, padded with it: two allocated one after the other would share
+// a cache line.
 type candIndex struct {
 	slots []uint32 // candidate index + 1; 0 is empty
 	n     int
@@ -22,7 +26,7 @@ type candIndex struct {
 // the rest unindexed.
 const candIndexSlots = 4096
 
-func newCandIndex() *candIndex { return &candIndex{slots: make([]uint32, candIndexSlots)} }
+func newCandIndex() candIndex { return candIndex{slots: make([]uint32, candIndexSlots)} }
 
 // reset empties the index for a new chunk.
 func (x *candIndex) reset() {

@@ -15,6 +15,9 @@ type coverage struct {
 	sys  Coverage
 	hit  []bool
 	left int // conditions not met yet
+	// Each worker has its own, written on every state until all are
+	// met: two must not share a cache line.
+	_ cacheLinePad
 }
 
 func newCoverage(sys System, checks Check) *coverage {
@@ -23,7 +26,7 @@ func newCoverage(sys System, checks Check) *coverage {
 		return nil
 	}
 	n := len(c.Covers())
-	return &coverage{sys: c, hit: make([]bool, n), left: n}
+	return &coverage{sys: c, hit: make([]bool, n, n+len(cacheLinePad{})), left: n}
 }
 
 // cover notes the conditions the state being expanded meets; once all

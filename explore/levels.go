@@ -123,7 +123,11 @@ type chunk struct {
 	_ cacheLinePad
 }
 
-// levelSearch holds the level-synchronous search.
+// levelSearch holds the level-synchronous search. Its fields are in
+// three groups, each on cache lines of its own: those the workers read on
+// every state, which change only between levels; those the workers
+// write as they take chunks; and the coordinator's, which its merge
+// writes all the time.
 type levelSearch struct {
 	e       *explorer
 	size    int
@@ -139,14 +143,27 @@ type levelSearch struct {
 	states  []byte   // fingerprint mode: its packed states
 	chunks  []*chunk // the first nchunks are the level's
 	nchunks int
-	taken   atomic.Int64 // chunks handed out
+
+	// record says the workers record the level's edges (see edges.go):
+	// it changes only between levels, while e.rec may be dropped by the
+	// merge at any time.
+	record bool
+	// nextFPs holds the fingerprints of the next level's states, in
+	// fingerprint mode with partial-order reduction.
+	nextFPs *state.FPSet
+
+	_ cacheLinePad
+
+	taken atomic.Int64 // chunks handed out
 	// stopChunk is the least chunk with a stopAt, failChunk with a
 	// failAt: workers skip chunks after the first, and only check the
 	// states of those after the second.
 	stopChunk, failChunk atomic.Int64
 	abort                atomic.Bool
-	why                  string // why the coordinator aborted
 
+	_ cacheLinePad
+
+	why string // why the coordinator aborted
 	// The merge, by the coordinator: the chunks before merged are merged;
 	// failed says one had a failing transition; result is the result
 	// when a chunk ends the search.
@@ -156,16 +173,9 @@ type levelSearch struct {
 	// hashes is the merge's scratch for warm.
 	hashes []uint64
 
-	// The next level, in fingerprint mode; nextFPs holds its states'
-	// fingerprints with partial-order reduction.
+	// The next level, in fingerprint mode.
 	nextIDs    []uint32
 	nextStates []byte
-	nextFPs    *state.FPSet
-
-	// record says the workers record the level's edges (see edges.go):
-	// it changes only between levels, while e.rec may be dropped by the
-	// merge at any time.
-	record bool
 }
 
 // A worker expands the states of the chunks it takes.
@@ -178,9 +188,9 @@ type worker struct {
 	c         *chunk    // the chunk being expanded
 	pos       int       // the position of the state being expanded
 	atBound   bool
-	found     bool       // probe: a transition was found
-	view      *symView   // its canonicalization, under symmetry
-	kept      *candIndex // the candidates of its chunk, by state
+	found     bool      // probe: a transition was found
+	view      *symView  // its canonicalization, under symmetry
+	kept      candIndex // the candidates of its chunk, by state
 	// pipe holds the successors of the state being expanded, and of the
 	// two before, waiting for drain.
 	pipe     pipeline

@@ -137,6 +137,10 @@ type explorer struct {
 	atBound   bool    // depth == bound: its successors are looked up, never stored
 	buf       []byte  // packed successor
 
+	// finisher is the System's, when it has one and rec is kept: the
+	// search notes in rec the states that meet every goal.
+	finisher Finisher
+
 	// The fields above are read by the level search's workers on every
 	// transition; those below are written by its merge on every state
 	// stored. Were they on a cache line the workers read, each write
@@ -159,9 +163,6 @@ type explorer struct {
 	// rec records the successors of each state for the hang check, nil
 	// when it is not needed or kept (see edges.go).
 	rec *edgeTable
-	// finisher is the System's, when it has one and rec is kept: the
-	// search notes in rec the states that meet every goal.
-	finisher Finisher
 
 	// The hang check's, for Stats.
 	hangTime  time.Duration

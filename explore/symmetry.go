@@ -39,7 +39,11 @@ func newSymView(sym Symmetry, slots int) *symView {
 	if sym == nil {
 		return nil
 	}
-	return &symView{sym: sym, buf: make([]int32, slots), perm: make([]uint8, sym.Processes())}
+	// The slack keeps each worker's scratch, written on every
+	// transition, off the cache lines of the next worker's.
+	n := sym.Processes()
+	pad := len(cacheLinePad{})
+	return &symView{sym: sym, buf: make([]int32, slots, slots+pad/4), perm: make([]uint8, n, n+pad)}
 }
 
 // canon returns the canonical form of next, in the view's buffer; next

@@ -104,14 +104,9 @@ type explorer struct {
 	mon    *monitor
 
 	// Partial-order reduction (Options.POR): reducer is nil without it.
-	// reduced holds the ids of the states expanded by their private step
-	// alone, by id (fingerprint mode: by slot), so that the hang check
-	// and the trace see the graph the search explored; nreduced counts
-	// them. tryYield is tryPrivate, fresh the least id of a state stored
-	// since the expansion's proviso began (see reduce).
+	// tryYield is tryPrivate, fresh the least id of a state stored since
+	// the expansion's proviso began (see reduce).
 	reducer  Reducer
-	reduced  bitset
-	nreduced int64
 	fresh    uint32
 	tryYield func(uint32, []int32) bool
 	// take handles the private step reduce takes: the search loop's
@@ -150,6 +145,12 @@ type explorer struct {
 
 	parent column // parent.at(id): the state id was first reached from
 	label  column // label.at(id): the transition from parent.at(id) to id
+	// reduced holds the ids of the states expanded by their private step
+	// alone, by id (fingerprint mode: by slot), so that the hang check
+	// and the trace see the graph the search explored; nreduced counts
+	// them.
+	reduced  bitset
+	nreduced int64
 
 	// Findings.
 	fail        error // a failing transition: failLabel from state failFrom

@@ -20,6 +20,11 @@
 # Rumur and SPIN generate C that must be compiled; their compile times
 # are shown apart and are not in the ratios.
 #
+# Then, for the sizes where one worker takes a second or more, a second
+# table compares one worker with two over rounds of alternated runs, and
+# with two one-worker runs at once: what this machine gains from its
+# second core on two independent jobs, the most two workers could gain.
+#
 # Usage: scripts/bench.sh [--sizes LIST] [--quick] [--timeout SECS] [--write FILE]
 #   --sizes LIST    comma-separated CPUSxROUNDS (default 2x1,3x1,4x1,5x1,3x2,3x3)
 #   --quick         the sizes 2x1,3x1 (CI-like)
@@ -402,6 +407,74 @@ done
 cat "$table"
 [[ ! -s $notes ]] || { echo; cat "$notes"; }
 
+# --- two workers ---------------------------------------------------------
+
+# A single run of seconds says little about a ratio of two on a shared
+# machine, whose noise comes and goes for seconds at a time. So for each
+# size where one worker takes a second or more, rounds of three runs,
+# alternated: one worker, two workers, and the pair (two one-worker runs
+# started at once, timed until both end). The least time of each is
+# kept, as measure keeps it (the median is shown too). The ceiling,
+# twice one worker's time over the pair's, is how much faster this
+# machine runs two independent checks than one: the most two workers
+# could gain on it, whatever the search does.
+par_rounds=5
+
+# timed CMD...: the wall seconds of CMD, which must succeed.
+timed() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	"$@" >/dev/null 2>&1 || return 1
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# both CMD...: runs two copies of CMD at once, and fails if either does.
+both() {
+	local a b
+	"$@" >/dev/null 2>&1 &
+	a=$!
+	"$@" >/dev/null 2>&1 &
+	b=$!
+	wait "$a" && wait "$b"
+}
+
+# least and median of their arguments.
+least() { printf '%s\n' "$@" | sort -g | head -n1; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+partable=$work/parallel.md
+for s in "${size_list[@]}"; do
+	[[ ${R[$s.w1.verdict]} == VERIFIED && ${R[$s.w2.verdict]} == VERIFIED ]] || continue
+	awk -v t="${R[$s.w1.secs]}" 'BEGIN { exit !(t >= 1) }' || continue
+	c=${s%x*} r=${s#*x}
+	run=(timeout "$timeout" "$ipicheck" check --quiet "$spec" --set "CPUS=$c,ROUNDS=$r")
+	echo "bench: $s: one worker, two workers, two one-worker runs at once, $par_rounds rounds" >&2
+	t1=() t2=() tp=()
+	for _ in $(seq "$par_rounds"); do
+		if ! a=$(timed "${run[@]}" --workers 1) || ! b=$(timed "${run[@]}" --workers 2) ||
+			! p=$(timed both "${run[@]}" --workers 1); then
+			fail "$s: a run of the two-worker comparison failed or timed out"
+			continue 2
+		fi
+		t1+=("$a") t2+=("$b") tp+=("$p")
+	done
+	l1=$(least "${t1[@]}") l2=$(least "${t2[@]}") lp=$(least "${tp[@]}")
+	m1=$(median "${t1[@]}") m2=$(median "${t2[@]}") mp=$(median "${tp[@]}")
+	if [[ ! -s $partable ]]; then
+		echo "| size | 1 worker | 2 workers | speed-up | two 1-worker runs at once | ceiling |" >"$partable"
+		echo "|---|---|---|---|---|---|" >>"$partable"
+	fi
+	printf '| %s | %s s (%s) | %s s (%s) | %s (%s) | %s s (%s) | %s (%s) |\n' "$s" \
+		"$l1" "$m1" "$l2" "$m2" \
+		"$(awk -v a="$l1" -v b="$l2" 'BEGIN { printf "%.2f", a / b }')" \
+		"$(awk -v a="$m1" -v b="$m2" 'BEGIN { printf "%.2f", a / b }')" \
+		"$lp" "$mp" \
+		"$(awk -v a="$l1" -v b="$lp" 'BEGIN { printf "%.2f", 2 * a / b }')" \
+		"$(awk -v a="$m1" -v b="$mp" 'BEGIN { printf "%.2f", 2 * a / b }')" >>"$partable"
+done
+[[ ! -s $partable ]] || { echo; cat "$partable"; }
+
 # --- docs/performance.md -------------------------------------------------
 
 if [[ -n $write ]]; then
@@ -449,6 +522,15 @@ EOF
 			echo
 			cat "$notes"
 		fi
+		if [[ -s $partable ]]; then
+			cat <<EOF
+
+One worker against two, without reductions, over $par_rounds rounds of
+alternated runs (the least time of each, the median in parentheses):
+
+EOF
+			cat "$partable"
+		fi
 		cat <<EOF
 
 What the columns mean:
@@ -488,6 +570,17 @@ What the columns mean:
   of the others). Compile times are not included. Above 1, ipicheck is
   faster. "> N" when the peer hit the time limit. At the smallest sizes
   the runs take milliseconds, and process start-up weighs in the ratios.
+- **One worker against two** (sizes where one worker takes a second or
+  more): each round runs \`--workers 1\`, \`--workers 2\`, and two
+  \`--workers 1\` checks started at once, timed until both end. The
+  noise of this shared machine comes and goes for seconds at a time, so
+  a single pair of runs can give any ratio from 1.1 to 1.8; the least
+  time of each over the rounds is the one least disturbed. **speed-up**
+  is one worker's time over two workers'. **ceiling** is twice one
+  worker's time over the pair's: how much faster the machine runs two
+  independent checks than one, with no coordination at all, which bounds
+  what two workers can gain here (the two cores share the caches, the
+  memory bandwidth, and the host).
 
 Where the time goes (CPU profiles: \`go test ./protocols -run '^\$' -bench
 'Scale/4x1/workers=[12]\$' -benchtime 1x -cpuprofile ...\`, scale 4x1,
@@ -521,25 +614,29 @@ measured 2026-12-05):
   form takes about a third of the search (\`symmetry.apply\`,
   \`normalize\`, the sort of each class's CPUs); hash probes fall to
   13%, as the store is 20 times smaller.
-- Two workers: the whole 4x1 check runs 1.1 to 1.6 times faster than
-  with one, a median of 1.45 over six pairs of runs alternated on the
-  same build (one worker 4.5 to 5.7 s, two 3.3 to 3.9 s); see the table
-  above for this run. In a profiled pair the two cores did 6.5 s of CPU
-  work against one worker's 5 s. What the parallel search adds: to
-  number the new states as the sequential search does, the coordinator
-  merges the workers' candidates in order, 6.8M of them for 4.4M new
-  states (successors not in the visited set as the level began, less
-  those equal to an earlier candidate of the same chunk, which the
-  worker finds itself), 1 s of CPU on one goroutine; it stages a
-  level's new states in a table of their own and commits them, at the
-  level's end, to the table the workers read: 0.2 s of CPU in random
-  writes, which the sequential search makes while its probe has the
-  line in cache, and 0.4 s growing the table (split between the
-  workers). Issue 5's 1.6 times for two workers is not reached. The
-  build before the reach pass and the prefetching (4cd3414) measured
-  medians of 1.43 and 1.67 in two series of such pairs on 2026-12-05:
-  those changes sped up the sequential search more than the parallel
-  one (medians: one worker 7.6 s to 5 s, two 5.4 s to 3.5 s).
+- Two workers: see the second table, whose ceiling column measures what
+  the machine itself allows. To number the new states as the sequential
+  search does, the coordinator merges the workers' candidates in order:
+  6.8M of them for 4.4M new states (successors not in the visited set
+  when the worker looked, less those equal to an earlier candidate of
+  the same chunk, which the worker finds itself). The merge inserts them
+  into the table the workers read, which publishes each entry with an
+  atomic store; that costs what the sequential search's inserts cost
+  (1.0 to 1.1 s of CPU, with 0.3 s growing the table), on one
+  goroutine while the other worker expands. What the parallel search
+  adds: the workers' lookups of their successors (0.4 s of CPU), their
+  candidates and candidate index (0.25 s), and the merge's prefetching
+  (0.15 s). In two profiled pairs the two cores did 5.2 and 6.2 s of CPU
+  work against one worker's 4.1 and 4.6 s; the rest of the difference is
+  the same code running slower beside the other core (the pair column:
+  two independent one-worker checks at once each run slower than one
+  alone). Removed on 2026-12-05, after the first series of pairs that
+  day (median 1.45): a staging table whose commit at each level's end
+  wrote every new state's entry a second time, at random; and false
+  sharing in three places (a field the workers read on every state
+  beside those the merge writes on every state stored; each worker's
+  candidate index, symmetry scratch and coverage on a cache line with
+  the other worker's).
 EOF
 	} >"$write"
 	echo "bench: wrote $write" >&2

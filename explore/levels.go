@@ -40,7 +40,7 @@ import (
 // the sequential search: the tests compare them.
 //
 // The visited set has one writer, the merge, and lock-free readers, the
-// workers' lookups: the merge publishes each new state with an atomic
+// workers' lookups: the merge publishes each new state with a release
 // store of its entry (state.Store), so a worker finds it whole or not at
 // all, and the merge looks each candidate up again as it stores it. A
 // set that the workers inserted into, sharded or lock-free, would number

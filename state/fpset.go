@@ -114,7 +114,7 @@ func (s *FPSet) Insert(fp uint64, parent uint32) (id uint32, added bool) {
 		return uint32(i), false
 	}
 	s.parent[i] = parent
-	atomic.StoreUint64(&s.fps[i], norm(fp))
+	publish(&s.fps[i], norm(fp))
 	s.n++
 	return uint32(i), true
 }

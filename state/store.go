@@ -30,8 +30,8 @@ const (
 //
 // One goroutine inserts; others may look states up and get them at the
 // same time (Lookup, LookupHash, Get, Prefetch, Warm): a state's bytes
-// are written before its table entry is published, with an atomic store,
-// and a grown table or arena directory is published whole. A reader that
+// are written before its table entry is published, with a release store
+// (publish), and a grown table or arena directory is published whole. A reader that
 // runs beside an insert either finds the new state, whole, or does not
 // find it yet.
 type Store struct {
@@ -104,7 +104,7 @@ func (s *Store) InsertHash(packed []byte, h uint64) (id uint32, added bool) {
 	}
 	id = s.add(packed)
 	// The state's bytes are in the arena before its entry is published.
-	atomic.StoreUint64(&s.table[i], entry(h, id))
+	publish(&s.table[i], entry(h, id))
 	return id, true
 }
 

@@ -620,10 +620,10 @@ measured 2026-12-05):
   6.8M of them for 4.4M new states (successors not in the visited set
   when the worker looked, less those equal to an earlier candidate of
   the same chunk, which the worker finds itself). The merge inserts them
-  into the table the workers read, which publishes each entry with an
-  atomic store; that costs what the sequential search's inserts cost
-  (1.0 to 1.1 s of CPU, with 0.3 s growing the table), on one
-  goroutine while the other worker expands. What the parallel search
+  into the table the workers read, publishing each entry with a release
+  store (state/publish_*.s); that costs what the sequential search's
+  inserts cost (0.8 to 1.1 s of CPU, with 0.3 s growing the table), on
+  one goroutine while the other worker expands. What the parallel search
   adds: the workers' lookups of their successors (0.4 s of CPU), their
   candidates and candidate index (0.25 s), and the merge's prefetching
   (0.15 s). In two profiled pairs the two cores did 5.2 and 6.2 s of CPU
@@ -632,8 +632,10 @@ measured 2026-12-05):
   two independent one-worker checks at once each run slower than one
   alone). Removed on 2026-12-05, after the first series of pairs that
   day (median 1.45): a staging table whose commit at each level's end
-  wrote every new state's entry a second time, at random; and false
-  sharing in three places (a field the workers read on every state
+  wrote every new state's entry a second time, at random; the full
+  barrier of \`atomic.StoreUint64\` (XCHG on amd64) on every insert,
+  which waited for the entry's line, often in the other core's cache;
+  and false sharing in three places (a field the workers read on every state
   beside those the merge writes on every state stored; each worker's
   candidate index, symmetry scratch and coverage on a cache line with
   the other worker's).

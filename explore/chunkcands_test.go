@@ -3,6 +3,7 @@ package explore
 import (
 	"encoding/binary"
 	"testing"
+	"unsafe"
 )
 
 // TestCandIndex keeps more candidates than the index holds, some with
@@ -35,5 +36,23 @@ func TestCandIndex(t *testing.T) {
 		if _, ok := x.find(c, state(n), hash(n), size); ok {
 			t.Errorf("round %d: found a state never kept", round)
 		}
+	}
+}
+
+// TestWithSlack: the slack after a worker's scratch covers a
+// cacheLinePad, whatever the element size.
+func TestWithSlack(t *testing.T) {
+	check := func(name string, n, length, capacity, size int) {
+		if length != n || (capacity-length)*size < len(cacheLinePad{}) {
+			t.Errorf("withSlack[%s](%d): len %d, cap %d: want len %d and %d bytes of slack", name, n, length, capacity, n, len(cacheLinePad{}))
+		}
+	}
+	for _, n := range []int{0, 1, 7, 100} {
+		b := withSlack[byte](n)
+		check("byte", n, len(b), cap(b), 1)
+		i := withSlack[int32](n)
+		check("int32", n, len(i), cap(i), 4)
+		c := withSlack[cand](n)
+		check("cand", n, len(c), cap(c), int(unsafe.Sizeof(cand{})))
 	}
 }

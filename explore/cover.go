@@ -26,7 +26,7 @@ func newCoverage(sys System, checks Check) *coverage {
 		return nil
 	}
 	n := len(c.Covers())
-	return &coverage{sys: c, hit: make([]bool, n, n+len(cacheLinePad{})), left: n}
+	return &coverage{sys: c, hit: withSlack[bool](n), left: n}
 }
 
 // cover notes the conditions the state being expanded meets; once all

@@ -215,11 +215,9 @@ func (e *explorer) levels() Result {
 	}
 	for range e.workers {
 		w := &worker{
-			ls: ls,
-			// The slack keeps the workers' scratch, written on every
-			// transition, off each other's cache lines.
-			cur:  make([]int32, e.layout.NumSlots(), e.layout.NumSlots()+len(cacheLinePad{})/4),
-			buf:  make([]byte, 0, ls.size+len(cacheLinePad{})),
+			ls:   ls,
+			cur:  withSlack[int32](e.layout.NumSlots()),
+			buf:  withSlack[byte](ls.size)[:0],
 			view: newSymView(e.sym, e.layout.NumSlots()),
 			kept: newCandIndex(),
 			pipe: newPipeline(),
@@ -890,3 +888,13 @@ func (ls *levelSearch) holdQueue() {
 // fetch together: fields that one goroutine writes often must not share
 // a line with those another reads often.
 type cacheLinePad [128]byte
+
+// withSlack returns a slice of n zero values followed by a cacheLinePad's
+// worth of unused capacity: scratch that a worker writes on every
+// transition, allocated one after the other for all workers, stays off
+// the next worker's cache lines.
+func withSlack[T any](n int) []T {
+	var zero T
+	size := max(1, int(unsafe.Sizeof(zero)))
+	return make([]T, n, n+(len(cacheLinePad{})+size-1)/size)
+}

@@ -39,11 +39,7 @@ func newSymView(sym Symmetry, slots int) *symView {
 	if sym == nil {
 		return nil
 	}
-	// The slack keeps each worker's scratch, written on every
-	// transition, off the cache lines of the next worker's.
-	n := sym.Processes()
-	pad := len(cacheLinePad{})
-	return &symView{sym: sym, buf: make([]int32, slots, slots+pad/4), perm: make([]uint8, n, n+pad)}
+	return &symView{sym: sym, buf: withSlack[int32](slots), perm: withSlack[uint8](sym.Processes())}
 }
 
 // canon returns the canonical form of next, in the view's buffer; next
